@@ -1,0 +1,72 @@
+"""Plain data carried between the pipeline stages, with layout provenance on every piece."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(slots=True)
+class Line:
+    """One visual line (or one column segment of a line) of a page.
+
+    Text documents have no layout: their lines carry ``x0 = 0`` and ``size``/``bold`` of ``None``.
+    """
+
+    text: str
+    page: int  # 1-based
+    x0: float = 0.0
+    x1: float = 0.0
+    top: float = 0.0
+    bottom: float = 0.0
+    size: float | None = None
+    bold: bool | None = None
+    footnote_markers: list[str] = field(default_factory=list)
+
+    @property
+    def has_layout(self) -> bool:
+        return self.size is not None
+
+
+@dataclass(slots=True)
+class Page:
+    number: int  # 1-based
+    width: float
+    height: float
+    lines: list[Line]
+
+
+@dataclass(slots=True)
+class Document:
+    """What a reader produces: pages of lines, plus where they came from."""
+
+    pages: list[Page]
+    format: str  # "pdf" or "text"
+    engine: str | None = None
+
+    @property
+    def has_layout(self) -> bool:
+        return self.format == "pdf"
+
+
+@dataclass(slots=True)
+class Block:
+    """A heading, a bullet item (with its sub-bullets) or a paragraph, furniture removed."""
+
+    kind: str  # "heading" | "bullet" | "paragraph"
+    text: str
+    pages: list[int]
+    level: int = 0  # bullets: 0 top level, 1 sub-bullet
+    lines: list[Line] = field(default_factory=list)
+
+    def add_page(self, page: int) -> None:
+        if page not in self.pages:
+            self.pages.append(page)
+
+
+@dataclass(slots=True)
+class Section:
+    """A run of blocks under one heading. ``kind`` names what the section is (see models/sections.tsv)."""
+
+    kind: str
+    heading: str | None
+    blocks: list[Block] = field(default_factory=list)

@@ -1,0 +1,89 @@
+"""Stage 4b: sections to findings, case studies and narrative paragraphs.
+
+One finding = one top-level bullet with its sub-bullets; a list with no bullet glyphs has one
+finding per paragraph; a paragraph that follows a bullet in a bulleted list continues it (as
+the letters print a bullet's second paragraph); "There are no areas for priority action" is not
+a finding. Every paragraph outside the lists is kept as narrative, so no text is dropped.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .document import Section
+from .layout import join_lines
+from .sections import LIST_KINDS, clean_heading
+
+NOTHING_RE = re.compile(r"^there\s+(are|is|were)\s+no\s+(areas?|priority|actions?|specific)\b", re.I)
+
+
+@dataclass(slots=True)
+class Item:
+    """A finding, case study or narrative paragraph before tagging."""
+
+    section: str  # strengths | areas_for_improvement | priority_actions | case_study | narrative kinds
+    text: str
+    pages: list[int]
+    heading: str | None = None  # subheading (findings), heading (case studies, narrative)
+    parts: list[str] = field(default_factory=list)
+
+    def add(self, text: str, pages: list[int]) -> None:
+        self.text = join_lines([self.text, text])
+        self.pages.extend(p for p in pages if p not in self.pages)
+
+
+@dataclass(slots=True)
+class Content:
+    lists: dict[str, list[Item]]
+    case_studies: list[Item]
+    narrative: list[Item]
+
+
+def case_study_kind(heading: str) -> str:
+    h = heading.lower()
+    if "improvement" in h or "priority" in h or "concern" in h:
+        return "area_for_improvement"
+    return "effective_practice"
+
+
+def collect(sections: list[Section]) -> Content:
+    lists: dict[str, list[Item]] = {k: [] for k in LIST_KINDS}
+    studies: list[Item] = []
+    narrative: list[Item] = []
+    for section in sections:
+        if section.kind in LIST_KINDS:
+            _collect_list(section, lists[section.kind], narrative)
+        elif section.kind == "case_study":
+            body = [b for b in section.blocks]
+            if body:
+                item = Item("case_study", body[0].text, list(body[0].pages), heading=section.heading)
+                for block in body[1:]:
+                    item.add(block.text, block.pages)
+                studies.append(item)
+        else:
+            heading = section.heading
+            for block in section.blocks:
+                if block.kind == "heading":
+                    heading = clean_heading(block.text)
+                    continue
+                narrative.append(Item(section.kind, block.text, list(block.pages), heading=heading))
+    return Content(lists=lists, case_studies=studies, narrative=narrative)
+
+
+def _collect_list(section: Section, items: list[Item], narrative: list[Item]) -> None:
+    bulleted = any(b.kind == "bullet" for b in section.blocks)
+    subheading: str | None = None
+    start = len(items)
+    for block in section.blocks:
+        if block.kind == "heading":
+            subheading = clean_heading(block.text)
+            continue
+        if NOTHING_RE.match(block.text):
+            continue
+        if block.kind == "bullet" or not bulleted:
+            items.append(Item(section.kind, block.text, list(block.pages), heading=subheading))
+        elif len(items) > start:
+            items[-1].add(block.text, block.pages)
+        else:  # an introduction before the first bullet
+            narrative.append(Item(section.kind, block.text, list(block.pages), heading=section.heading))

@@ -1,0 +1,128 @@
+"""The whole extraction, top to bottom as the data flows:
+
+PDF or text -> lines (readers, lines) -> blocks (layout) -> sections (sections)
+-> fields and findings (fields, findings) -> tags (tagging) -> the pydantic Letter (schema).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import fields, layout
+from .document import Document, Line
+from .errors import ExtractError
+from .findings import Content, Item, case_study_kind, collect
+from .readers import Source, read
+from .schema import CaseStudy, Finding, Inspection, Letter, Narrative
+from .schema import Source as SourceModel
+from .sections import LIST_KINDS, build_sections, classify_heading
+
+JTAI_RE = re.compile(r"joint\s+targeted\s+area\s+inspection|\bJTAI\b", re.I)
+SIGN_OFF_RE = re.compile(r"^yours\s+(sincerely|faithfully)", re.I)
+ID_PREFIX = {"strengths": "S", "areas_for_improvement": "A", "priority_actions": "P"}
+
+
+@dataclass(slots=True)
+class LetterParts:
+    header: list[Line]  # date and addressees
+    salutation: str | None
+    title: str | None
+    body: list[Line]
+    signature: list[Line]
+
+
+def split_letter(lines: list[Line], doc: Document) -> LetterParts:
+    dear = next((i for i, ln in enumerate(lines[:80]) if re.match(r"^Dear\b", ln.text)), None)
+    if dear is None:  # no salutation: the title line marks the end of the header
+        dear = next((i - 1 for i, ln in enumerate(lines[:80]) if JTAI_RE.search(ln.text)), -1)
+        salutation = None
+    else:
+        salutation = lines[dear].text
+    header = lines[:max(dear, 0)]
+    i = dear + 1
+    title_lines: list[str] = []
+    if doc.has_layout:
+        while i < len(lines) and lines[i].bold and len(title_lines) < 4 and not classify_heading(lines[i].text):
+            title_lines.append(lines[i].text)
+            i += 1
+    elif i < len(lines):
+        while i < len(lines) and not lines[i].text:
+            i += 1
+        if i < len(lines) and JTAI_RE.search(lines[i].text):
+            title_lines.append(lines[i].text)
+            i += 1
+            while (i < len(lines) and len(title_lines[-1]) >= 60 and lines[i].text
+                   and not re.match(r"^(Between|This|From|In|On|The)\b", lines[i].text)):
+                title_lines.append(lines[i].text)
+                i += 1
+    end = next((j for j in range(len(lines) - 1, i - 1, -1) if SIGN_OFF_RE.match(lines[j].text)), len(lines))
+    return LetterParts(header=header, salutation=salutation, title=layout.join_lines(title_lines) or None,
+                       body=lines[i:end], signature=lines[end:])
+
+
+def extract(path: str | Path | Source, engine: str = "pdfplumber", tagger=None) -> Letter:
+    """Extract one letter. Raises ``ExtractError`` (with a contract error code) for bad input."""
+    source = path if isinstance(path, Source) else Source.from_path(path)
+    doc = read(source, engine)
+    lines = layout.remove_furniture(doc)
+    parts = split_letter(lines, doc)
+    if not JTAI_RE.search(" ".join(ln.text for ln in lines[:120])):
+        raise ExtractError("not_a_jtai_letter", "not a joint targeted area inspection letter")
+    blocks = layout.build_blocks(parts.body, doc, lambda text: classify_heading(text) is not None)
+    content = collect(build_sections(blocks))
+    letter = assemble(source, doc, parts, content)
+    if tagger is not None:
+        tagger.tag_letter(letter)
+    return letter
+
+
+def assemble(source: Source, doc: Document, parts: LetterParts, content: Content) -> Letter:
+    warnings: list[str] = []
+    opening = " ".join(i.text for i in content.narrative if i.section == "summary")
+    letter_date = fields.letter_date(parts.header)
+    start, end = fields.inspection_dates(opening, letter_date)
+    next_steps = " ".join(i.text for i in content.narrative if i.section == "next_steps")
+    people = fields.addressees(parts.header)
+    findings = {kind: [_finding(f"{ID_PREFIX[kind]}{n}", item) for n, item in enumerate(content.lists[kind], 1)]
+                for kind in LIST_KINDS}
+    for kind, name in (("strengths", "strengths"), ("areas_for_improvement", "areas for improvement")):
+        if not findings[kind]:
+            warnings.append(f"no {name} section found")
+    deadlines = fields.deadlines(next_steps or " ".join(i.text for i in content.narrative[-6:]))
+    if not deadlines:
+        warnings.append("no deadline for the written statement of action found")
+    for label, value in (("letter date", letter_date), ("inspection dates", start), ("title", parts.title)):
+        if value is None:
+            warnings.append(f"no {label} found")
+    theme = fields.letter_theme(parts.title, opening)
+    return Letter(
+        source=SourceModel(path=source.path, sha256=source.sha256, format=doc.format, pages=len(doc.pages)),
+        title=parts.title,
+        letter_date=letter_date,
+        area=fields.area(parts.title, parts.salutation),
+        theme=theme,
+        inspection=Inspection(start=start, end=end),
+        inspectorates=fields.inspectorates(f"{parts.title or ''} {opening[:1500]}"),
+        addressees=people,
+        agencies=fields.agencies(people),
+        narrative=[_narrative(f"N{n}", item) for n, item in enumerate(content.narrative, 1)],
+        strengths=findings["strengths"],
+        areas_for_improvement=findings["areas_for_improvement"],
+        priority_actions=findings["priority_actions"],
+        case_studies=[CaseStudy(id=f"C{n}", kind=case_study_kind(item.heading or ""), heading=item.heading or "",
+                                text=item.text, pages=sorted(item.pages))
+                      for n, item in enumerate(content.case_studies, 1)],
+        deadlines=deadlines,
+        signatories=fields.signatories(parts.signature, doc.has_layout),
+        warnings=warnings,
+    )
+
+
+def _finding(id_: str, item: Item) -> Finding:
+    return Finding(id=id_, text=item.text, pages=sorted(item.pages), subheading=item.heading)
+
+
+def _narrative(id_: str, item: Item) -> Narrative:
+    return Narrative(id=id_, section=item.section, heading=item.heading, text=item.text, pages=sorted(item.pages))
