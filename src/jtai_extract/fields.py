@@ -77,15 +77,18 @@ def _compiled(name: str, flags: int = re.I) -> tuple[tuple[str, re.Pattern[str]]
 
 
 def letter_theme(title: str | None, opening: str) -> Theme:
-    """The deep-dive theme: from the sentence naming the deep dive/focus, else title, else opening."""
-    focus = [s for s in re.split(r"(?<=[.!?])\s+", opening) if re.search(r"deep dive|focus|looked at|"
-                                                                           r"inspection of the multi-agency", s, re.I)]
-    for text in [*focus, title or "", opening]:
-        text = text.replace("abuse and neglect", "abuse and neglect_")  # the 2016-18 series title
+    """The deep-dive theme: from the 'deep dive' sentence, else the title, else the sentences
+    about the inspection's focus, else the whole opening."""
+    sentences = re.split(r"(?<=[.!?])\s+", opening)
+    deep_dive = [s for s in sentences if re.search(r"deep\s+dive", s, re.I)]
+    focus = [s for s in sentences if re.search(r"focus|looked at|inspection of", s, re.I)]
+    for text in [*deep_dive, title or "", *focus, opening]:
+        # the 2016-20 series is titled "abuse and neglect" whatever its deep dive: not a theme
+        text = re.sub(r"(all forms of )?abuse,? and neglect", "", text, flags=re.I)
         for label, pattern in _compiled("letter_themes.tsv"):
             m = pattern.search(text)
             if m:
-                return Theme(label=label, text=m.group(0).strip().rstrip("_"))
+                return Theme(label=label, text=m.group(0).strip())
     return Theme(label=None, text=None)
 
 
@@ -106,7 +109,7 @@ def inspectorate_of(text: str) -> str | None:
 
 AREA_PREFIX = re.compile(r"^(the\s+)?(london\s+borough\s+of|royal\s+borough\s+of|metropolitan\s+borough\s+of|"
                          r"city\s+of|county\s+of|borough\s+of)\s+", re.I)
-AREA_SUFFIX = re.compile(r"\s+((metropolitan\s+)?borough(\s+council)?|city(\s+council)?|county(\s+council)?|"
+AREA_SUFFIX = re.compile(r"\s+((metropolitan\s+)?(borough|district)(\s+council)?|city(\s+council)?|county(\s+council)?|"
                          r"council|local\s+authority)$", re.I)
 
 
@@ -118,7 +121,7 @@ def clean_area(text: str) -> str:
     return text.strip()
 
 
-def area(title: str | None, salutation: str | None) -> str | None:
+def area(title: str | None, salutation: str | None, opening: str = "") -> str | None:
     if title:
         t = " ".join(title.split())
         m = re.search(r"\bin\s+((?:the\s+)?[A-Z][\w’'-]*(?:[\s-]+(?:[A-Z][\w’'-]*|and|upon|on|with|of|the))*)\.?$", t)
@@ -126,6 +129,10 @@ def area(title: str | None, salutation: str | None) -> str | None:
             return clean_area(m.group(1))
         m = re.search(r"inspection\s+of\s+(.+)$", t, re.I)
         if m and not re.search(r"multi-agency|response", m.group(1), re.I):
+            return clean_area(m.group(1))
+    if opening:  # "... the work of individual agencies in Greenwich local authority."
+        m = re.search(r"individual agencies in\s+(.+?)\.", opening)
+        if m:
             return clean_area(m.group(1))
     if salutation:
         m = re.match(r"Dear\s+(.+?),?\s+(Local\s+|Strategic\s+)?Safeguarding", salutation)

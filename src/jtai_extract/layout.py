@@ -17,6 +17,7 @@ TOP_BULLETS = "\uf06e\uf0a7\uf0b7\u25fc\u25aa\u25a0\u2022\u25cf\u25a1\uf0d8"
 SUB_BULLETS = "\u2212\u2013o\u25e6-"
 BULLET_RE = re.compile(rf"^([{TOP_BULLETS}{SUB_BULLETS}])(?:\s+|$)")
 PAGE_NUMBER_RE = re.compile(r"^(page\s+)?\d{1,3}(\s+of\s+\d{1,3})?$", re.I)
+FOOTNOTE_START_RE = re.compile(r"^(\d{1,2}|\*)(\s|[A-Z])")
 SENTENCE_END = (".", "?", "!", ":", ";", ".’", ".”", ".'", '."', ".)")
 
 
@@ -45,6 +46,9 @@ def remove_furniture(doc: Document) -> list[Line]:
         while cut > 0 and lines[cut - 1].size is not None and lines[cut - 1].size <= size - 1.0 \
                 and lines[cut - 1].top > 0.5 * page.height:
             cut -= 1
+        # footnotes start with their number; small text without one (a boxed study) is body
+        while cut < len(lines) and not FOOTNOTE_START_RE.match(lines[cut].text):
+            cut += 1
         kept.extend(lines[:cut])
     return kept
 
@@ -195,9 +199,9 @@ def _blocks_from_layout(lines: list[Line], size: float, doc: Document) -> list[B
         gap = (line.top - prev.bottom) if prev is not None and not new_page else 0.0
         last = b.last
         if glyph is not None and not (line.bold and glyph not in TOP_BULLETS):
-            sub = glyph in SUB_BULLETS or (last is not None and last.kind == "bullet"
-                                           and line.x0 > bullet_x + 8 and bullet_x > 0)
-            if sub and last is not None and last.kind == "bullet":
+            # a sub-bullet is indented under its parent (dashes and "o" less deeply than glyphs)
+            indent = 4 if glyph in SUB_BULLETS else 15
+            if last is not None and last.kind == "bullet" and line.x0 > bullet_x + indent:
                 b.extend(line, f"{glyph} {text}")
             else:
                 b.start("bullet", line, text)
@@ -238,6 +242,7 @@ def _blocks_from_text(lines: list[Line], is_known_heading) -> list[Block]:
     texts = [ln.text for ln in lines]
     pending_glyph = False
     prev_text = ""
+    top_glyph = ""
     for i, line in enumerate(lines):
         if not line.text:
             continue
@@ -250,10 +255,12 @@ def _blocks_from_text(lines: list[Line], is_known_heading) -> list[Block]:
         last = b.last
         nxt = next((t for t in texts[i + 1:] if t), "")
         if glyph is not None:
-            if glyph in SUB_BULLETS and last is not None and last.kind == "bullet":
+            # without indentation, a dash or "o" under a different glyph is a sub-bullet
+            if glyph in SUB_BULLETS and glyph != top_glyph and last is not None and last.kind == "bullet":
                 b.extend(line, f"{glyph} {text}")
             else:
                 b.start("bullet", line, text)
+                top_glyph = glyph
         elif is_known_heading(text) or _looks_like_subheading(text, prev_text, nxt):
             b.start("heading", line, text)
         elif last is not None and last.kind == "bullet":

@@ -101,7 +101,7 @@ def assemble(source: Source, doc: Document, parts: LetterParts, content: Content
         source=SourceModel(path=source.path, sha256=source.sha256, format=doc.format, pages=len(doc.pages)),
         title=parts.title,
         letter_date=letter_date,
-        area=fields.area(parts.title, parts.salutation),
+        area=fields.area(parts.title, parts.salutation, opening),
         theme=theme,
         inspection=Inspection(start=start, end=end),
         inspectorates=fields.inspectorates(f"{parts.title or ''} {opening[:1500]}"),

@@ -64,7 +64,8 @@ def build_sections(blocks: list[Block]) -> list[Section]:
             sections.append(Section(kind=kind, heading=clean_heading(block.text)))
         elif kind is not None or (current.kind in LIST_KINDS and nxt is not None and nxt.kind == "bullet"):
             current.blocks.append(block)  # a sub-heading inside a list
-        elif current.kind == "case_study":
+        elif current.kind == "case_study" and not current.blocks:
+            # a study's own bold title right under its heading is part of its body
             current.blocks.append(Block("paragraph", block.text, list(block.pages), lines=block.lines))
         elif current.kind in NARRATIVE_KINDS and current.kind != "summary":
             current.blocks.append(block)  # a sub-heading inside narrative
