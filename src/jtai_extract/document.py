@@ -21,6 +21,9 @@ class Line:
     size: float | None = None
     bold: bool | None = None
     footnote_markers: list[str] = field(default_factory=list)
+    # wide word gaps (> 0.6 em) as (offset in text where the next word starts, its x): where a
+    # line may be split into columns that run close together (the signature grid)
+    gaps: list[tuple[int, float]] = field(default_factory=list)
 
     @property
     def has_layout(self) -> bool:

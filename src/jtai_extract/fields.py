@@ -143,24 +143,38 @@ def area(title: str | None, salutation: str | None, opening: str = "") -> str | 
 
 # --- addressees -----------------------------------------------------------------------------
 
-def _is_new_addressee(line: Line, first_x0: float) -> bool:
-    text = line.text
-    if line.has_layout and line.x0 > first_x0 + 8:
-        return False  # an indented wrap
-    return "," in text and text[:1].isupper() and not text.startswith(("And ", "Integrated", "Council"))
+TITLE = (r"(?:(?:Acting\s+|Temporary\s+|Detective\s+)?(?:Dr|Sir|Dame|Ms|Mr|Mrs|Miss|Professor|Prof|Cllr|Councillor|Lord|"
+         r"Lady|Baroness|Chief\s+Superintendent|Chief\s+Supt|Superintendent|Supt|Chief\s+Constable|"
+         r"Chief\s+Inspector)\.?\s+)")
+ROLE_START = (r"Assistant|Director|Designated|Chief|Manager|Head|Executive|Interim|Deputy|Strategic|Probation|"
+              r"Commissioner|Service|Named|Lead|Senior|Acting|Divisional|Regional|Independent|Chair|CEO|"
+              r"Accountable|Associate|Principal|Borough|Consultant|Nurse|Medical|Superintendent|Detective")
+NOT_NAME = (rf"(?!(?:{ROLE_START}|Police|Council|Commissioning|Integrated|Command|Care|Board|Group|Trust|"
+            r"Partnership|Health|Clinical|National|North|South|East|West|Youth|Local|Safeguarding|Children|Public|"
+            r"Metropolitan|County|City|Programme|Operational|Corporate|Officer|Community|Company|Central|"
+            r"Country|Rehabilitation|Division|Services|Limited|The)\b)")
+NAME_WORD = rf"{NOT_NAME}[A-Z][a-z’'\-]+(?:[A-Z][a-z’'\-]+)?\b"
+ADDRESSEE_RE = re.compile(rf"^(?P<name>{TITLE}?{NAME_WORD}(?:\s+{NAME_WORD}){{1,3}})"
+                          rf"(?P<post>(?:,?\s+(?:[A-Z]{{2,}}|QC|KC|DL)\b)*)"
+                          rf"(?P<rest>(?:\s*,|\s+[–-]\s|\s+(?:{ROLE_START})\b|\s*$).*)$")
+DANGLING = (",", " and", " of", " &", " for", " the", "’s", "'s", "/", " to", " –", "-", "(")
 
 
 def addressee_lines(header: list[Line]) -> list[str]:
-    lines = [ln for ln in header if ln.text and not LETTER_DATE_RE.match(ln.text)]
-    if not lines:
-        return []
-    first_x0 = min(ln.x0 for ln in lines)
+    """One string per addressee: wrapped lines joined, a line starts a new addressee when it
+    begins with a personal name and the line before it is complete."""
     entries: list[str] = []
-    for line in lines:
-        if entries and not _is_new_addressee(line, first_x0):
-            entries[-1] += " " + line.text.strip()
+    for line in header:
+        text = line.text.strip()
+        if not text or LETTER_DATE_RE.match(text):
+            continue
+        m = ADDRESSEE_RE.match(text)
+        # "Name, ..." is a new addressee even after a line ending in a comma
+        strong = bool(m) and (m.group("rest").lstrip()[:1] in (",", "–", "-") or bool(m.group("post")))
+        if entries and (not m or (entries[-1].endswith(DANGLING) and not strong)):
+            entries[-1] += " " + text
         else:
-            entries.append(line.text.strip())
+            entries.append(text)
     return entries
 
 
@@ -169,7 +183,8 @@ def split_name(raw: str) -> str:
     tokens = raw.replace(",", " ").split()
     while len(tokens) > 2 and POSTNOMINAL_RE.match(tokens[-1]):
         tokens.pop()
-    return " ".join(tokens)
+    # glyphs set tight in some PDFs run two names together ("YvetteStanley")
+    return re.sub(r"(?<=[a-z]{3})(?=[A-Z][a-z]{2})", " ", " ".join(tokens))
 
 
 def agency_label(*texts: str | None) -> str | None:
@@ -185,22 +200,18 @@ def agency_label(*texts: str | None) -> str | None:
 def addressees(header: list[Line]) -> list[Addressee]:
     people = []
     for entry in addressee_lines(header):
-        parts = [p.strip() for p in entry.split(",")]
-        name = parts[0]
-        rest = [p for p in parts[1:] if p]
-        # post-nominals may follow the name as their own comma part ("Wendy Williams, CBE")
-        while rest and all(POSTNOMINAL_RE.match(t) for t in rest[0].split()):
-            rest.pop(0)
-        name = split_name(name)
-        if not name or not re.search(r"[a-z]", name):
+        m = ADDRESSEE_RE.match(entry)
+        if not m:
             continue
+        name = split_name(m.group("name"))
+        rest = [p.strip() for p in re.split(r",|\s[–-]\s", m.group("rest").strip(" ,–-")) if p.strip()]
         role = rest[0] if rest else None
         organisation = ", ".join(rest[1:]) or None
         if role and not organisation:
-            m = re.match(r"^(.*?)\s+(?:of|for)\s+(?:the\s+)?(.*(?:Police|Council|Borough|Service|Trust|CCG|ICB|"
-                         r"Board|Partnership|Constabulary|Group|Company|Authority).*)$", role)
-            if m:
-                role, organisation = m.group(1), m.group(2)
+            m2 = re.match(r"^(.*?)\s+(?:of|for)\s+(?:the\s+)?(.*(?:Police|Council|Borough|Service|Trust|CCG|ICB|"
+                          r"Board|Partnership|LSCB|LSCP|Constabulary|Group|Company|Authority).*)$", role)
+            if m2:
+                role, organisation = m2.group(1), m2.group(2)
         people.append(Addressee(name=name, role=role, organisation=organisation,
                                 agency=agency_label(role, organisation)))
     return people
@@ -260,6 +271,8 @@ def signatories(lines: list[Line], has_layout: bool) -> list[Signatory]:
     if has_layout and lines:
         xs = sorted({round(ln.x0) for ln in lines})
         split = _column_split(xs)
+        if split:
+            lines = [part for ln in lines for part in _split_at_column(ln, split)]
         columns = [[ln for ln in lines if ln.x0 < split], [ln for ln in lines if ln.x0 >= split]] if split \
             else [lines]
         cells = []
@@ -285,6 +298,21 @@ def signatories(lines: list[Line], has_layout: bool) -> list[Signatory]:
             found.append(Signatory(name=split_name(line.text), role=role,
                                    inspectorate=inspectorate_of(role or "")))
     return found
+
+
+def _split_at_column(line: Line, split: float) -> list[Line]:
+    """A line running across the column boundary is two cells' lines set close together."""
+    if not (line.x0 < split < line.x1):
+        return [line]
+    cuts = [(offset, x) for offset, x in line.gaps if x > split - 40]
+    if not cuts:
+        return [line]
+    offset, x = cuts[0]
+    left, right = line.text[:offset].strip(), line.text[offset:].strip()
+    return [Line(text=left, page=line.page, x0=line.x0, x1=x, top=line.top, bottom=line.bottom,
+                 size=line.size, bold=line.bold),
+            Line(text=right, page=line.page, x0=x, x1=line.x1, top=line.top, bottom=line.bottom,
+                 size=line.size, bold=line.bold)]
 
 
 def _column_split(xs: list[int]) -> float | None:
@@ -329,7 +357,7 @@ def _is_inspectorate_header(line: Line) -> bool:
     text = line.text.replace("H MI", "HMI").strip()
     return bool(line.bold) and bool(re.fullmatch(
         r"(Ofsted|Care Quality Commission|HMI Constabulary( and Fire (&|and) Rescue( Services)?)?|Services|"
-        r"HMI Probation|HM Inspectorate of (Constabulary|Probation).*|HMICFRS|CQC)", text))
+        r"HMI Probation|HM Inspectorate of (Constabulary|Probation).*|HMICFRS|CQC)", text, re.I))
 
 
 def _signatory(cell: list[Line]) -> Signatory | None:
@@ -337,9 +365,9 @@ def _signatory(cell: list[Line]) -> Signatory | None:
     rest = [ln.text for ln in cell if not _is_inspectorate_header(ln)]
     if not rest:
         return None
+    if not _looks_like_name(rest[0]):
+        return None  # a cell whose signature is an image: no name in the text
     name = split_name(rest[0])
-    if not _looks_like_name(rest[0]) and not re.search(r"[a-z]", name):
-        return None
     role = " ".join(rest[1:]) or None
     inspectorate = inspectorate_of(" ".join(header)) or inspectorate_of(role or "")
     return Signatory(name=name, role=role, inspectorate=inspectorate)

@@ -47,6 +47,7 @@ def _segments(row: list[RawChar], size: float, page: int) -> list[Line]:
     segments: list[Line] = []
     parts: list[str] = []
     markers: list[str] = []
+    gaps: list[tuple[int, float]] = []
     seg: list[RawChar] = []
     prev_x1 = None
     pending_space = False
@@ -58,9 +59,10 @@ def _segments(row: list[RawChar], size: float, page: int) -> list[Line]:
             bold = sum(c[6] for c in glyphs) >= 0.6 * len(glyphs)
             segments.append(Line(text=text, page=page, x0=glyphs[0][1], x1=glyphs[-1][2],
                                  top=min(c[3] for c in glyphs), bottom=max(c[4] for c in glyphs),
-                                 size=size, bold=bold, footnote_markers=list(markers)))
+                                 size=size, bold=bold, footnote_markers=list(markers), gaps=list(gaps)))
         parts.clear()
         markers.clear()
+        gaps.clear()
         seg.clear()
 
     for ch in row:
@@ -75,6 +77,8 @@ def _segments(row: list[RawChar], size: float, page: int) -> list[Line]:
             pending_space = False
         elif prev_x1 is not None and (pending_space or gap > SPACE_GAP * size) and parts:
             parts.append(" ")
+            if gap > 0.6 * size:
+                gaps.append((sum(map(len, parts)), x0))
         pending_space = False
         prev_x1 = x1
         seg.append(ch)
