@@ -79,7 +79,8 @@ def _compiled(name: str, flags: int = re.I) -> tuple[tuple[str, re.Pattern[str]]
 def letter_theme(title: str | None, opening: str) -> Theme:
     """The deep-dive theme: from the 'deep dive' sentence, else the title, else the sentences
     about the inspection's focus, else the whole opening."""
-    sentences = re.split(r"(?<=[.!?])\s+", opening)
+    # plain text keeps footnote numbers glued after full stops ("Borough.1 This ...")
+    sentences = re.split(r"(?<=[.!?])\s+|(?<=[.!?]\d)\s+|(?<=[.!?]\d\d)\s+", opening)
     deep_dive = [s for s in sentences if re.search(r"deep\s+dive", s, re.I)]
     focus = [s for s in sentences if re.search(r"focus|looked at|inspection of", s, re.I)]
     for text in [*deep_dive, title or "", *focus, opening]:
@@ -356,7 +357,8 @@ def _cells(column: list[Line]) -> list[list[Line]]:
 def _is_inspectorate_header(line: Line) -> bool:
     text = line.text.replace("H MI", "HMI").strip()
     return bool(line.bold) and bool(re.fullmatch(
-        r"(Ofsted|Care Quality Commission|HMI Constabulary( and Fire (&|and) Rescue( Services)?)?|Services|"
+        r"(Ofsted|Care Quality Commission|HMI Constabulary( and Fire( (&|and)( Rescue( Services)?)?)?)?|"
+        r"(Rescue )?Services|"
         r"HMI Probation|HM Inspectorate of (Constabulary|Probation).*|HMICFRS|CQC)", text, re.I))
 
 

@@ -1,0 +1,86 @@
+"""Stage 6: serialisation - JSON, JSON Lines, CSV and the readable terminal summary.
+
+Outputs are deterministic: the same input gives the same bytes (no timestamps, stable key order).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from typing import Any
+
+CSV_COLUMNS = ["letter", "area", "letter_date", "theme", "section", "id", "text", "agencies", "themes", "pages"]
+FINDING_SECTIONS = ("strengths", "areas_for_improvement", "priority_actions", "case_studies")
+
+
+def to_json(letter: dict[str, Any], indent: int | None = 2) -> str:
+    if indent is None:
+        return json.dumps(letter, ensure_ascii=False, separators=(",", ":"))
+    return json.dumps(letter, ensure_ascii=False, indent=indent)
+
+
+def csv_header() -> str:
+    return _csv_line(CSV_COLUMNS)
+
+
+def to_csv_rows(letter: dict[str, Any]) -> str:
+    """One row per finding (strengths, areas for improvement, priority actions, case studies)."""
+    out = []
+    stem = letter["source"]["path"].replace("\\", "/").rsplit("/", 1)[-1].rsplit(".", 1)[0]
+    theme = (letter.get("theme") or {}).get("label") or ""
+    for section in FINDING_SECTIONS:
+        for item in letter.get(section) or []:
+            out.append(_csv_line([stem, letter.get("area") or "", letter.get("letter_date") or "", theme, section,
+                                  item["id"], item["text"], ";".join(item["agencies"]), ";".join(item["themes"]),
+                                  ";".join(str(p) for p in item["pages"])]))
+    return "".join(out)
+
+
+def _csv_line(values: list[str]) -> str:
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="\r\n").writerow(values)
+    return buf.getvalue()
+
+
+def print_summary(letter: dict[str, Any], console, explain: bool = False) -> None:
+    """The readable summary of one letter on a terminal: fields, then each finding with its tags."""
+    from rich.markup import escape
+    from rich.panel import Panel
+    from rich.table import Table
+
+    head = Table.grid(padding=(0, 2))
+    head.add_column(style="bold")
+    head.add_column()
+    theme = letter["theme"]
+    insp = letter["inspection"]
+    deadline = next(iter(letter["deadlines"]), None)
+    for key, value in [
+        ("Area", letter["area"]),
+        ("Letter date", letter["letter_date"]),
+        ("Inspection", f"{insp['start']} to {insp['end']}"),
+        ("Theme", f"{theme['label']} ({theme['text']})" if theme["label"] else None),
+        ("Inspectorates", ", ".join(letter["inspectorates"])),
+        ("Addressees", "; ".join(f"{a['name']} ({a['agency'] or '?'})" for a in letter["addressees"])),
+        ("Deadline", f"{deadline['date']} {deadline['email'] or ''}" if deadline else None),
+        ("Signatories", "; ".join(s["name"] for s in letter["signatories"])),
+    ]:
+        head.add_row(key, escape(str(value)) if value else "[dim]-[/dim]")
+    console.print(Panel(head, title=escape(letter["title"] or letter["source"]["path"]), title_align="left"))
+    for section in FINDING_SECTIONS:
+        items = letter.get(section) or []
+        if not items:
+            continue
+        console.print(f"[bold underline]{section.replace('_', ' ').capitalize()}[/] ({len(items)})")
+        for item in items:
+            tags = " ".join([f"[cyan]{a}[/]" for a in item["agencies"]] + [f"[magenta]{t}[/]" for t in item["themes"]])
+            text = item["text"] if len(item["text"]) < 240 else item["text"][:237] + "..."
+            pages = ",".join(str(p) for p in item["pages"])
+            console.print(f"  [bold]{item['id']}[/] [dim]p{pages}[/] {escape(text)}")
+            if tags:
+                console.print(f"      {tags}")
+            if explain:
+                for ev in item["evidence"]:
+                    console.print(f"      [dim]{ev['label']}: “{escape(ev['text'])}” [{ev['start']}:{ev['end']}][/]")
+    for warning in letter["warnings"]:
+        console.print(f"[yellow]warning:[/] {escape(warning)}")

@@ -1,0 +1,162 @@
+"""Stage 5: tag findings with the agencies and themes they are about (TAXONOMY.md).
+
+A spaCy pipeline on ``spacy.blank("en")`` - no statistical model - with a sentencizer and a
+SpanRuler built from the lexicons in ``models/lexicons/`` (one TSV file per label). Lower-case
+phrases match case-insensitively, with plural forms added; phrases written in capitals (MASH,
+CAMHS, A&E) match case-sensitively.
+
+A match is evidence, not yet a tag. A finding is tagged with a label when its evidence scores at
+least ``THRESHOLD``: each match counts its lexicon weight, doubled when it stands at the start of
+a sentence (the sentence's subject: what the finding is about, not a passing mention); the
+finding's sub-heading counts as strong evidence for what it names.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .resources import models_dir
+
+if TYPE_CHECKING:
+    from .schema import Letter
+
+KINDS = ("agency", "theme")
+THRESHOLD = 4.0
+SUBJECT_TOKENS = 8  # a match starting within the first tokens of a sentence is its subject
+SUBJECT_FACTOR = 2.0  # ... and counts this many times
+SUBHEADING_WEIGHT = 3.0
+
+
+class TaxonomyError(ValueError):
+    """A lexicon file that cannot be used; the message names the file and line."""
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    kind: str
+    label: str
+    pattern: str
+    weight: float
+
+
+def read_lexicon(path: Path) -> list[Entry]:
+    """Rows ``kind<TAB>label<TAB>pattern<TAB>weight``; '#' comments and blank lines skipped."""
+    entries = []
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise TaxonomyError(f"{path}: cannot read the lexicon ({exc})") from None
+    for number, raw in enumerate(lines, 1):
+        if not raw.strip() or raw.lstrip().startswith("#"):
+            continue
+        fields = raw.split("\t")
+        where = f"{path}:{number}"
+        if len(fields) != 4:
+            raise TaxonomyError(f"{where}: expected 4 tab-separated fields (kind, label, pattern, weight), "
+                                f"got {len(fields)}")
+        kind, label, pattern, weight = (f.strip() for f in fields)
+        if kind not in KINDS:
+            raise TaxonomyError(f"{where}: kind must be 'agency' or 'theme', not {kind!r}")
+        if not label or not label.replace("_", "").isalnum() or label != label.lower():
+            raise TaxonomyError(f"{where}: label must be a lower-case slug, not {label!r}")
+        if not pattern:
+            raise TaxonomyError(f"{where}: empty pattern")
+        try:
+            w = float(weight)
+        except ValueError:
+            raise TaxonomyError(f"{where}: weight must be a number, not {weight!r}") from None
+        entries.append(Entry(kind, label, pattern, w))
+    if not entries:
+        raise TaxonomyError(f"{path}: no lexicon entries")
+    return entries
+
+
+def default_lexicon() -> list[Entry]:
+    entries: list[Entry] = []
+    for path in sorted((models_dir() / "lexicons").glob("*.tsv")):
+        entries.extend(read_lexicon(path))
+    return entries
+
+
+def _plural_forms(word: str) -> list[str]:
+    if word.endswith(("s", "x")) or not word.isalpha():
+        return [word]
+    if word.endswith("y") and word[-2:-1] not in "aeiou":
+        return [word, word[:-1] + "ies"]
+    return [word, word + "s"]
+
+
+class Tagger:
+    """Built once per process; ``tag_letter`` runs ``nlp.pipe`` over all of a letter's texts."""
+
+    _cache: dict[str | None, Tagger] = {}
+
+    def __init__(self, entries: list[Entry]) -> None:
+        import spacy
+
+        self.entries = entries
+        self.nlp = spacy.blank("en")
+        self.nlp.add_pipe("sentencizer")
+        ruler = self.nlp.add_pipe("span_ruler", config={"spans_key": "tags", "phrase_matcher_attr": "LOWER",
+                                                         "validate": False, "overwrite": False})
+        patterns = []
+        for e in entries:
+            span_label = f"{e.kind}:{e.label}"
+            pid = f"{e.weight:g}"
+            if any(ch.isupper() for ch in e.pattern):  # acronyms and names: case-sensitive tokens
+                tokens = [t.text for t in self.nlp.make_doc(e.pattern)]
+                patterns.append({"label": span_label, "pattern": [{"ORTH": t} for t in tokens], "id": pid})
+            else:
+                words = e.pattern.split(" ")
+                for last in _plural_forms(words[-1]):
+                    patterns.append({"label": span_label, "pattern": " ".join([*words[:-1], last]), "id": pid})
+        ruler.add_patterns(patterns)
+
+    @classmethod
+    def load(cls, taxonomy: str | None = None) -> Tagger:
+        """The default lexicons of models/, or a user's lexicon file; cached per process."""
+        if taxonomy not in cls._cache:
+            entries = read_lexicon(Path(taxonomy)) if taxonomy else default_lexicon()
+            cls._cache[taxonomy] = cls(entries)
+        return cls._cache[taxonomy]
+
+    def tag_texts(self, texts: list[str], subheadings: list[str | None]) -> list[tuple[list, list, list]]:
+        """For each text: (agencies, themes, evidence) where evidence is (label, text, start, end)."""
+        heads = {h for h in subheadings if h}
+        head_labels = {h: self._labels_in(self.nlp(h)) for h in heads}
+        results = []
+        for doc, sub in zip(self.nlp.pipe(texts, batch_size=64), subheadings, strict=True):
+            scores: dict[str, float] = {}
+            evidence: dict[str, list] = {}
+            for span in doc.spans["tags"]:
+                sent_start = span.sent.start if doc.has_annotation("SENT_START") else 0
+                weight = float(span.id_ or 1) * (SUBJECT_FACTOR if span.start - sent_start < SUBJECT_TOKENS else 1.0)
+                scores[span.label_] = scores.get(span.label_, 0.0) + weight
+                evidence.setdefault(span.label_, []).append((span.label_.split(":", 1)[1], span.text,
+                                                             span.start_char, span.end_char))
+            for key in head_labels.get(sub, ()):
+                scores[key] = scores.get(key, 0.0) + SUBHEADING_WEIGHT
+            tagged = sorted(k for k, v in scores.items() if v >= THRESHOLD)
+            agencies = [k.split(":", 1)[1] for k in tagged if k.startswith("agency:")]
+            themes = [k.split(":", 1)[1] for k in tagged if k.startswith("theme:")]
+            ev = sorted((e for k in tagged for e in evidence.get(k, [])), key=lambda e: (e[2], e[0]))
+            results.append((agencies, themes, ev))
+        return results
+
+    @staticmethod
+    def _labels_in(doc) -> set[str]:
+        return {span.label_ for span in doc.spans["tags"]}
+
+    def tag_letter(self, letter: Letter) -> None:
+        from .schema import Evidence
+
+        items = [*letter.strengths, *letter.areas_for_improvement, *letter.priority_actions,
+                 *letter.case_studies, *letter.narrative]
+        subs = [getattr(item, "subheading", None) for item in items]
+        for item, (agencies, themes, ev) in zip(items, self.tag_texts([i.text for i in items], subs), strict=True):
+            item.agencies = agencies
+            item.themes = themes
+            item.evidence = [Evidence(label=label, text=text, start=start, end=end)
+                             for label, text, start, end in ev]
