@@ -242,6 +242,7 @@ def _blocks_from_text(lines: list[Line], is_known_heading) -> list[Block]:
     texts = [ln.text for ln in lines]
     pending_glyph = False
     prev_text = ""
+    prev_heading = False
     top_glyph = ""
     for i, line in enumerate(lines):
         if not line.text:
@@ -261,8 +262,11 @@ def _blocks_from_text(lines: list[Line], is_known_heading) -> list[Block]:
             else:
                 b.start("bullet", line, text)
                 top_glyph = glyph
-        elif is_known_heading(text) or _looks_like_subheading(text, prev_text, nxt):
+        elif is_known_heading(text) or _looks_like_subheading(text, "" if prev_heading else prev_text, nxt):
             b.start("heading", line, text)
+            prev_heading = True
+            prev_text = text
+            continue
         elif last is not None and last.kind == "bullet":
             b.extend(line, text)
         elif last is not None and last.kind == "paragraph" and not (
@@ -271,6 +275,7 @@ def _blocks_from_text(lines: list[Line], is_known_heading) -> list[Block]:
         else:
             b.start("paragraph", line, text)
         prev_text = text
+        prev_heading = False
     return b.finish()
 
 

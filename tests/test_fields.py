@@ -1,0 +1,78 @@
+"""Stage 4a: fields (library). Sentences are written for the tests in the letters' styles."""
+
+import pytest
+
+from jtai_extract.document import Line
+from jtai_extract.fields import addressees, area, deadlines, inspection_dates, letter_date, letter_theme, split_name
+
+
+def lines(*texts):
+    return [Line(text=t, page=1, x0=71) for t in texts]
+
+
+def test_letter_date_zero_padded():
+    assert letter_date(lines("01 December 2017")) == "2017-12-01"
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("Between 20 and 24 January 2020, Ofsted ...", ("2020-01-20", "2020-01-24")),
+    ("This inspection took place from 9 to 13 October 2023.", ("2023-10-09", "2023-10-13")),
+    ("Between 31 October and 4 November 2016, ...", ("2016-10-31", "2016-11-04")),
+    ("took place from 13 November 2023 to 17 November 2023", ("2023-11-13", "2023-11-17")),
+    ("Between 21 March 2017 and 24 March 2017", ("2017-03-21", "2017-03-24")),
+])
+def test_inspection_dates(text, expected):
+    assert inspection_dates(text, "2024-12-01") == expected
+
+
+def test_inspection_dates_without_a_year_fall_before_the_letter():
+    assert inspection_dates("Between 16 May and 20 May, Ofsted", "2016-06-29") == ("2016-05-16", "2016-05-20")
+    assert inspection_dates("Between 4 and 8 December, Ofsted", "2019-01-10") == ("2018-12-04", "2018-12-08")
+
+
+def test_deadline_with_a_wrong_weekday_and_a_two_digit_year():
+    [d] = deadlines("The council should send the written statement of action to "
+                    "ProtectionOfChildren@ofsted.gov.uk by Friday 18 April 23. This statement will inform.")
+    assert (d.date, d.email, d.responsible) == ("2023-04-18", "ProtectionOfChildren@ofsted.gov.uk", "The council")
+
+
+def test_no_deadline_gives_no_date():
+    assert deadlines("The director should prepare a written statement of proposed action.") == []
+
+
+def test_addressees_wrapped_and_with_post_nominals():
+    people = addressees(lines(
+        "Ann Example, Director of Children’s Services, London Borough of Northam",
+        "Bob Sample, Managing Director Northam and Southam, Clinical",
+        "Commissioning Groups",
+        "Carol Testa DBE QPM, Commissioner, Metropolitan Police",
+        "Dev Patel Assistant Director CAFCASS",
+        "Chief Supt Eve Lane, Borough Commander, Northam MPS"))
+    assert [p.name for p in people] == ["Ann Example", "Bob Sample", "Carol Testa", "Dev Patel",
+                                        "Chief Supt Eve Lane"]
+    assert people[1].organisation == "Clinical Commissioning Groups"
+    assert [p.agency for p in people[:3]] == ["childrens_social_care", "health", "police"]
+
+
+def test_split_name_drops_post_nominals_and_separates_run_together_names():
+    assert split_name("Dr Sam O’Neil BSc MB ChB MSc") == "Dr Sam O’Neil"
+    assert split_name("YvetteStanley") == "Yvette Stanley"
+    assert split_name("Jo McMillan") == "Jo McMillan"
+
+
+@pytest.mark.parametrize("title,expected", [
+    ("Joint targeted area inspection of the multi-agency response to abuse and neglect in Northam City", "Northam"),
+    ("Joint targeted area inspection of London Borough of Eastham", "Eastham"),
+    ("Joint targeted area inspection of the multi-agency response to abuse and neglect in Westshire "
+     "Metropolitan District Council", "Westshire"),
+])
+def test_area_from_title(title, expected):
+    assert area(title, None) == expected
+
+
+def test_theme_comes_from_the_deep_dive_not_the_series_title():
+    opening = ("Ofsted ... carried out a joint inspection of the multi-agency response to abuse and neglect "
+               "in Northam. This inspection included a ‘deep dive’ focus on the response to children’s mental "
+               "health.")
+    assert letter_theme("Joint targeted area inspection of the multi-agency response to abuse and neglect in "
+                        "Northam", opening).label == "mental_health"
