@@ -246,6 +246,21 @@ def main() -> None:
     OUT.mkdir(exist_ok=True)
     era_a(OUT / "fernmouth-2019-03.pdf")
     era_b(OUT / "harrowgate-vale-2025-05.pdf")
+    write_expected()
+
+
+def write_expected() -> None:
+    """The expected output the tests compare against: review the diff before committing it."""
+    import os
+
+    from jtai_extract import extract
+    from jtai_extract.output import to_json
+    from jtai_extract.tagging import Tagger
+
+    os.chdir(OUT.parent)  # source.path is recorded relative to the repository
+    for pdf in sorted(OUT.glob("*.pdf")):
+        letter = extract(f"samples/{pdf.name}", tagger=Tagger.load()).model_dump(mode="json")
+        pdf.with_suffix(".expected.json").write_text(to_json(letter) + "\n", encoding="utf-8")
 
 
 if __name__ == "__main__":

@@ -5,7 +5,9 @@ SpanRuler built from the lexicons in ``models/lexicons/`` (one TSV file per labe
 phrases match case-insensitively, with plural forms added; phrases written in capitals (MASH,
 CAMHS, A&E) match case-sensitively.
 
-A match is evidence, not yet a tag. A finding is tagged with a label when its evidence scores at
+A match is evidence, not yet a tag. A phrase of weight 0 blocks its label inside it: "mental
+health" is listed with weight 0 for the health agency, so a passing "mental health" is not about
+the NHS. A finding is tagged with a label when its evidence scores at
 least ``THRESHOLD``: each match counts its lexicon weight, doubled when it stands at the start of
 a sentence (the sentence's subject: what the finding is about, not a passing mention); the
 finding's sub-heading counts as strong evidence for what it names.
@@ -27,6 +29,7 @@ THRESHOLD = 4.0
 SUBJECT_TOKENS = 8  # a match starting within the first tokens of a sentence is its subject
 SUBJECT_FACTOR = 2.0  # ... and counts this many times
 SUBHEADING_WEIGHT = 3.0
+MANY_AGENCIES = 4  # this many agencies in one finding: it is about the partnership
 
 
 class TaxonomyError(ValueError):
@@ -130,7 +133,13 @@ class Tagger:
         for doc, sub in zip(self.nlp.pipe(texts, batch_size=64), subheadings, strict=True):
             scores: dict[str, float] = {}
             evidence: dict[str, list] = {}
-            for span in doc.spans["tags"]:
+            spans = list(doc.spans["tags"])
+            # weight-0 phrases block the label inside them ("mental health" is not the health agency)
+            blocks = [(sp.label_, sp.start, sp.end) for sp in spans if sp.id_ == "0"]
+            for span in spans:
+                if span.id_ == "0" or any(lab == span.label_ and s <= span.start and span.end <= e
+                                          for lab, s, e in blocks):
+                    continue
                 sent_start = span.sent.start if doc.has_annotation("SENT_START") else 0
                 weight = float(span.id_ or 1) * (SUBJECT_FACTOR if span.start - sent_start < SUBJECT_TOKENS else 1.0)
                 scores[span.label_] = scores.get(span.label_, 0.0) + weight
@@ -139,6 +148,10 @@ class Tagger:
             for key in head_labels.get(sub, ()):
                 scores[key] = scores.get(key, 0.0) + SUBHEADING_WEIGHT
             tagged = sorted(k for k, v in scores.items() if v >= THRESHOLD)
+            agencies_hit = [k for k in tagged if k.startswith("agency:")]
+            if len(agencies_hit) >= MANY_AGENCIES:
+                # a finding naming most agencies is about the partnership as a whole
+                tagged = [k for k in tagged if not k.startswith("agency:")] + ["agency:safeguarding_partnership"]
             agencies = [k.split(":", 1)[1] for k in tagged if k.startswith("agency:")]
             themes = [k.split(":", 1)[1] for k in tagged if k.startswith("theme:")]
             ev = sorted((e for k in tagged for e in evidence.get(k, [])), key=lambda e: (e[2], e[0]))
