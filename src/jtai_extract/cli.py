@@ -43,7 +43,8 @@ def run(
     summary: Annotated[bool, typer.Option("--summary", help="the readable summary, even when piped")] = False,
     explain: Annotated[bool, typer.Option("--explain", help="show the evidence of each tag")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="print nothing but errors")] = False,
-    schema: Annotated[bool, typer.Option("--schema", callback=_schema, is_eager=True, help="print the JSON Schema")] = False,
+    schema: Annotated[bool, typer.Option("--schema", callback=_schema, is_eager=True,
+                                         help="print the JSON Schema")] = False,
     version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True)] = False,
 ) -> None:
     """Extract JTAI findings letters into structured data."""
@@ -56,7 +57,7 @@ def run(
             raise typer.BadParameter("give a PDF, a .txt letter, a folder, or - for standard input")
         paths = ["-"]
     if taxonomy is not None:
-        from .tagging import TaxonomyError, Tagger
+        from .tagging import Tagger, TaxonomyError
 
         try:
             Tagger.load(str(taxonomy))

@@ -144,8 +144,8 @@ def area(title: str | None, salutation: str | None, opening: str = "") -> str | 
 
 # --- addressees -----------------------------------------------------------------------------
 
-TITLE = (r"(?:(?:Acting\s+|Temporary\s+|Detective\s+)?(?:Dr|Sir|Dame|Ms|Mr|Mrs|Miss|Professor|Prof|Cllr|Councillor|Lord|"
-         r"Lady|Baroness|Chief\s+Superintendent|Chief\s+Supt|Superintendent|Supt|Chief\s+Constable|"
+TITLE = (r"(?:(?:Acting\s+|Temporary\s+|Detective\s+)?(?:Dr|Sir|Dame|Ms|Mr|Mrs|Miss|Professor|Prof|Cllr|"
+         r"Councillor|Lord|Lady|Baroness|Chief\s+Superintendent|Chief\s+Supt|Superintendent|Supt|Chief\s+Constable|"
          r"Chief\s+Inspector)\.?\s+)")
 ROLE_START = (r"Assistant|Director|Designated|Chief|Manager|Head|Executive|Interim|Deputy|Strategic|Probation|"
               r"Commissioner|Service|Named|Lead|Senior|Acting|Divisional|Regional|Independent|Chair|CEO|"

@@ -267,9 +267,7 @@ def _blocks_from_text(lines: list[Line], is_known_heading) -> list[Block]:
             prev_heading = True
             prev_text = text
             continue
-        elif last is not None and last.kind == "bullet":
-            b.extend(line, text)
-        elif last is not None and last.kind == "paragraph" and not (
+        elif last is not None and last.kind == "bullet" or last is not None and last.kind == "paragraph" and not (
                 _ends_sentence(prev_text) and len(prev_text) < 0.8 * width):
             b.extend(line, text)
         else:

@@ -7,6 +7,7 @@ PDF or text -> lines (readers, lines) -> blocks (layout) -> sections (sections)
 from __future__ import annotations
 
 import re
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -62,20 +63,36 @@ def split_letter(lines: list[Line], doc: Document) -> LetterParts:
                        body=lines[i:end], signature=lines[end:])
 
 
-def extract(path: str | Path | Source, engine: str = "pdfplumber", tagger=None) -> Letter:
-    """Extract one letter. Raises ``ExtractError`` (with a contract error code) for bad input."""
+def extract(path: str | Path | Source, engine: str = "pdfplumber", tagger=None,
+            timings: dict[str, float] | None = None) -> Letter:
+    """Extract one letter. Raises ``ExtractError`` (with a contract error code) for bad input.
+
+    ``timings``, if given, receives the seconds each stage took (for ``make bench``)."""
+    spent: dict[str, float] = {}
     source = path if isinstance(path, Source) else Source.from_path(path)
-    doc = read(source, engine)
+    doc = read(source, engine, spent)
+    clock = time.perf_counter()
     lines = layout.remove_furniture(doc)
     parts = split_letter(lines, doc)
     if not JTAI_RE.search(" ".join(ln.text for ln in lines[:120])):
         raise ExtractError("not_a_jtai_letter", "not a joint targeted area inspection letter")
     blocks = layout.build_blocks(parts.body, doc, lambda text: classify_heading(text) is not None)
+    clock = _lap(spent, "layout", clock)
     content = collect(build_sections(blocks))
     letter = assemble(source, doc, parts, content)
+    clock = _lap(spent, "sections_fields", clock)
     if tagger is not None:
         tagger.tag_letter(letter)
+        _lap(spent, "tagging", clock)
+    if timings is not None:
+        timings.update(spent)
     return letter
+
+
+def _lap(spent: dict[str, float], stage: str, since: float) -> float:
+    now = time.perf_counter()
+    spent[stage] = spent.get(stage, 0.0) + now - since
+    return now
 
 
 def assemble(source: Source, doc: Document, parts: LetterParts, content: Content) -> Letter:

@@ -9,6 +9,7 @@ layout, pages split on form feeds.
 from __future__ import annotations
 
 import hashlib
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -64,18 +65,29 @@ def sniff_format(data: bytes) -> str:
     return "text"
 
 
-def read(source: Source, engine: str = "pdfplumber") -> Document:
+def read(source: Source, engine: str = "pdfplumber", timings: dict[str, float] | None = None) -> Document:
+    """Read a PDF or text. ``timings``, if given, receives the seconds spent in the PDF engine
+    ("read") and in grouping characters into lines ("lines")."""
     fmt = sniff_format(source.data)
     if fmt == "text":
         return read_text(source.data.decode("utf-8"))
     if engine not in ENGINES:
         raise ValueError(f"unknown engine {engine!r}; choose from {', '.join(ENGINES)}")
-    pages_iter = _pdfium_pages(source.data) if engine == "pdfium" else _pdfplumber_pages(source.data)
+    pages_iter = iter(pdf_pages(source.data, engine))
     pages: list[Page] = []
     n_chars = 0
+    spent = {"read": 0.0, "lines": 0.0}
+    clock = time.perf_counter()
     for number, (width, height, chars) in enumerate(pages_iter, 1):
+        now = time.perf_counter()
+        spent["read"] += now - clock
         n_chars += len(chars)
         pages.append(Page(number, width, height, chars_to_lines(chars, number)))
+        clock = time.perf_counter()
+        spent["lines"] += clock - now
+    if timings is not None:
+        for key, value in spent.items():
+            timings[key] = timings.get(key, 0.0) + value
     if not pages:
         raise ExtractError("unreadable", "the PDF has no pages")
     if n_chars < MIN_TEXT_CHARS:
@@ -107,6 +119,11 @@ def _pdf_error(exc: Exception) -> ExtractError:
     if "password" in text or "encrypt" in text:
         return ExtractError("encrypted", "the PDF is encrypted (password protected)")
     return ExtractError("unreadable", "the PDF is damaged or truncated and cannot be parsed")
+
+
+def pdf_pages(data: bytes, engine: str = "pdfplumber") -> Iterator[tuple[float, float, list[RawChar]]]:
+    """Each page's (width, height, characters) from the chosen engine."""
+    return _pdfium_pages(data) if engine == "pdfium" else _pdfplumber_pages(data)
 
 
 def _pdfplumber_pages(data: bytes) -> Iterator[tuple[float, float, list[RawChar]]]:

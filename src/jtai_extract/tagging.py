@@ -1,9 +1,9 @@
 """Stage 5: tag findings with the agencies and themes they are about (TAXONOMY.md).
 
-A spaCy pipeline on ``spacy.blank("en")`` - no statistical model - with a sentencizer and a
-SpanRuler built from the lexicons in ``models/lexicons/`` (one TSV file per label). Lower-case
-phrases match case-insensitively, with plural forms added; phrases written in capitals (MASH,
-CAMHS, A&E) match case-sensitively.
+A spaCy pipeline on ``spacy.blank("en")`` - no statistical model - with a sentencizer, then a
+rule component of two PhraseMatchers built from the lexicons in ``models/lexicons/`` (one TSV
+file per label). Lower-case phrases match case-insensitively, with plural forms added;
+phrases written in capitals (MASH, CAMHS, A&E) match case-sensitively.
 
 A match is evidence, not yet a tag. A phrase of weight 0 blocks its label inside it: "mental
 health" is listed with weight 0 for the health agency, so a passing "mental health" is not about
@@ -91,6 +91,40 @@ def _plural_forms(word: str) -> list[str]:
     return [word, word + "s"]
 
 
+class LexiconMatcher:
+    """The rule component: two PhraseMatchers over the lexicons - on LOWER for lower-case phrases
+    (plural forms added), on ORTH for phrases with capitals (MASH, CAMHS, A&E) - writing the
+    matches to ``doc.spans["tags"]`` with label "kind:label" and the weight as the span id."""
+
+    def __init__(self, nlp, entries: list[Entry]) -> None:
+        from spacy.matcher import PhraseMatcher
+
+        self.lower = PhraseMatcher(nlp.vocab, attr="LOWER")
+        self.exact = PhraseMatcher(nlp.vocab, attr="ORTH")
+        groups: dict[tuple[bool, str], list[str]] = {}
+        for e in entries:
+            key = f"{e.kind}:{e.label}|{e.weight:g}"
+            if any(ch.isupper() for ch in e.pattern):
+                groups.setdefault((True, key), []).append(e.pattern)
+            else:
+                words = e.pattern.split(" ")
+                groups.setdefault((False, key), []).extend(
+                    " ".join([*words[:-1], last]) for last in _plural_forms(words[-1]))
+        for (exact, key), phrases in groups.items():
+            (self.exact if exact else self.lower).add(key, list(nlp.tokenizer.pipe(phrases)))
+        self.strings = nlp.vocab.strings
+
+    def __call__(self, doc):
+        from spacy.tokens import Span
+
+        spans = []
+        for match_id, start, end in [*self.lower(doc), *self.exact(doc)]:
+            label, weight = self.strings[match_id].rsplit("|", 1)
+            spans.append(Span(doc, start, end, label=label, span_id=weight))
+        doc.spans["tags"] = sorted(spans, key=lambda sp: (sp.start, sp.end, sp.label_))
+        return doc
+
+
 class Tagger:
     """Built once per process; ``tag_letter`` runs ``nlp.pipe`` over all of a letter's texts."""
 
@@ -102,20 +136,7 @@ class Tagger:
         self.entries = entries
         self.nlp = spacy.blank("en")
         self.nlp.add_pipe("sentencizer")
-        ruler = self.nlp.add_pipe("span_ruler", config={"spans_key": "tags", "phrase_matcher_attr": "LOWER",
-                                                         "validate": False, "overwrite": False})
-        patterns = []
-        for e in entries:
-            span_label = f"{e.kind}:{e.label}"
-            pid = f"{e.weight:g}"
-            if any(ch.isupper() for ch in e.pattern):  # acronyms and names: case-sensitive tokens
-                tokens = [t.text for t in self.nlp.make_doc(e.pattern)]
-                patterns.append({"label": span_label, "pattern": [{"ORTH": t} for t in tokens], "id": pid})
-            else:
-                words = e.pattern.split(" ")
-                for last in _plural_forms(words[-1]):
-                    patterns.append({"label": span_label, "pattern": " ".join([*words[:-1], last]), "id": pid})
-        ruler.add_patterns(patterns)
+        self.matcher = LexiconMatcher(self.nlp, entries)
 
     @classmethod
     def load(cls, taxonomy: str | None = None) -> Tagger:
@@ -128,9 +149,10 @@ class Tagger:
     def tag_texts(self, texts: list[str], subheadings: list[str | None]) -> list[tuple[list, list, list]]:
         """For each text: (agencies, themes, evidence) where evidence is (label, text, start, end)."""
         heads = {h for h in subheadings if h}
-        head_labels = {h: self._labels_in(self.nlp(h)) for h in heads}
+        head_labels = {h: self._labels_in(self.matcher(self.nlp(h))) for h in heads}
         results = []
         for doc, sub in zip(self.nlp.pipe(texts, batch_size=64), subheadings, strict=True):
+            doc = self.matcher(doc)
             scores: dict[str, float] = {}
             evidence: dict[str, list] = {}
             spans = list(doc.spans["tags"])
