@@ -115,7 +115,8 @@ def _bold_font(name: str) -> bool:
 
 
 def _pdf_error(exc: Exception) -> ExtractError:
-    text = f"{type(exc).__name__} {exc}".lower()
+    # pdfplumber wraps pdfminer's errors: look at the whole chain of causes and arguments
+    text = f"{type(exc).__name__} {exc!r}".lower()
     if "password" in text or "encrypt" in text:
         return ExtractError("encrypted", "the PDF is encrypted (password protected)")
     return ExtractError("unreadable", "the PDF is damaged or truncated and cannot be parsed")
@@ -135,7 +136,7 @@ def _pdfplumber_pages(data: bytes) -> Iterator[tuple[float, float, list[RawChar]
         pdf = pdfplumber.open(io.BytesIO(data))
     except Exception as exc:  # pdfminer raises many types for broken files
         raise _pdf_error(exc) from None
-    with pdf:
+    try:
         try:
             page_list = pdf.pages
         except Exception as exc:
@@ -153,6 +154,11 @@ def _pdfplumber_pages(data: bytes) -> Iterator[tuple[float, float, list[RawChar]
             finally:
                 page.close()  # drop pdfplumber's per-page caches: memory stays flat
             yield width, height, chars
+    finally:
+        try:
+            pdf.close()
+        except Exception:  # closing a broken file can fail the same way again
+            pass
 
 
 def _pdfium_pages(data: bytes) -> Iterator[tuple[float, float, list[RawChar]]]:
