@@ -8,6 +8,7 @@ layout, pages split on form feeds.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import time
 from collections.abc import Iterator
@@ -155,10 +156,8 @@ def _pdfplumber_pages(data: bytes) -> Iterator[tuple[float, float, list[RawChar]
                 page.close()  # drop pdfplumber's per-page caches: memory stays flat
             yield width, height, chars
     finally:
-        try:
+        with contextlib.suppress(Exception):  # closing a broken file can fail the same way again
             pdf.close()
-        except Exception:  # closing a broken file can fail the same way again
-            pass
 
 
 def _pdfium_pages(data: bytes) -> Iterator[tuple[float, float, list[RawChar]]]:
