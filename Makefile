@@ -3,6 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 CORPUS ?= ../shared/corpus
+ENGINES ?= pdfplumber
 
 .PHONY: install run test test-fuzz lint eval bench samples clean
 
@@ -25,7 +26,7 @@ lint: install
 	$(VENV)/bin/ruff check src tests scripts
 
 eval: install
-	$(PY) scripts/eval.py $(CORPUS)
+	$(PY) scripts/eval.py $(CORPUS) $(ENGINES)
 
 bench: install
 	$(PY) scripts/bench.py $(CORPUS)/pdf

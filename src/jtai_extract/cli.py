@@ -41,6 +41,7 @@ def run(
     engine: Annotated[str, typer.Option(help="PDF reader: pdfplumber or pdfium")] = "pdfplumber",
     taxonomy: Annotated[Path | None, typer.Option(help="your own tag lexicon file (models/ format)")] = None,
     summary: Annotated[bool, typer.Option("--summary", help="the readable summary, even when piped")] = False,
+    tag_counts: Annotated[bool, typer.Option("--tag-counts", help="per label, how many findings it tagged")] = False,
     explain: Annotated[bool, typer.Option("--explain", help="show the evidence of each tag")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="print nothing but errors")] = False,
     schema: Annotated[bool, typer.Option("--schema", callback=_schema, is_eager=True,
@@ -48,8 +49,8 @@ def run(
     version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True)] = False,
 ) -> None:
     """Extract JTAI findings letters into structured data."""
-    if sum([json_, jsonl, csv_]) > 1:
-        raise typer.BadParameter("choose one of --json, --jsonl, --csv")
+    if sum([json_, jsonl, csv_, summary, tag_counts]) > 1:
+        raise typer.BadParameter("choose one of --json, --jsonl, --csv, --summary, --tag-counts")
     if engine not in ("pdfplumber", "pdfium"):
         raise typer.BadParameter(f"unknown engine {engine!r}: pdfplumber or pdfium", param_hint="--engine")
     if not paths:
@@ -67,7 +68,8 @@ def run(
     from . import batch, output
 
     inputs = batch.expand(paths)
-    fmt = "json" if json_ else "jsonl" if jsonl else "csv" if csv_ else "summary" if summary else None
+    fmt = ("json" if json_ else "jsonl" if jsonl else "csv" if csv_ else "summary" if summary
+           else "counts" if tag_counts else None)
     if fmt is None and out_dir is None:
         fmt = "summary" if sys.stdout.isatty() else "json"
     console = None
@@ -96,13 +98,18 @@ def run(
                 _write(output.to_json(letter, indent=None) + "\n")
             elif fmt == "csv":
                 _write(output.to_csv_rows(letter))
-            elif fmt == "json":
+            elif fmt in ("json", "counts"):
                 letters.append(letter)
             elif console is not None:
                 output.print_summary(letter, console, explain=explain)
     if fmt == "json" and letters:
         single = len(inputs) == 1
         _write(output.to_json(letters[0] if single else letters) + "\n")
+    if fmt == "counts":
+        from .tagging import Tagger
+
+        labels = Tagger.load(str(taxonomy) if taxonomy else None).labels()
+        _write(output.tag_counts_tsv(output.tag_counts(letters, labels)))
     raise typer.Exit(1 if failed else 0)
 
 

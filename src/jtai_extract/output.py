@@ -84,3 +84,18 @@ def print_summary(letter: dict[str, Any], console, explain: bool = False) -> Non
                     console.print(f"      [dim]{ev['label']}: “{escape(ev['text'])}” [{ev['start']}:{ev['end']}][/]")
     for warning in letter["warnings"]:
         console.print(f"[yellow]warning:[/] {escape(warning)}")
+
+
+def tag_counts(letters: list[dict[str, Any]], labels: list[tuple[str, str]]) -> list[tuple[str, str, int]]:
+    """(kind, label, findings tagged) for every label, over the findings of all letters."""
+    counts: dict[str, int] = {}
+    for letter in letters:
+        for section in FINDING_SECTIONS:
+            for item in letter.get(section) or []:
+                for label in {*item["agencies"], *item["themes"]}:
+                    counts[label] = counts.get(label, 0) + 1
+    return [(kind, label, counts.get(label, 0)) for kind, label in labels]
+
+
+def tag_counts_tsv(rows: list[tuple[str, str, int]]) -> str:
+    return "kind\tlabel\tfindings\n" + "".join(f"{k}\t{lab}\t{n}\n" for k, lab, n in rows)

@@ -28,7 +28,7 @@ KINDS = ("agency", "theme")
 THRESHOLD = 4.0
 SUBJECT_TOKENS = 8  # a match starting within the first tokens of a sentence is its subject
 SUBJECT_FACTOR = 2.0  # ... and counts this many times
-SUBHEADING_WEIGHT = 3.0
+SUBHEADING_WEIGHT = 4.0  # a sub-heading alone reaches the threshold
 MANY_AGENCIES = 4  # this many agencies in one finding: it is about the partnership
 
 
@@ -146,6 +146,11 @@ class Tagger:
             cls._cache[taxonomy] = cls(entries)
         return cls._cache[taxonomy]
 
+    def labels(self) -> list[tuple[str, str]]:
+        """(kind, label) of every label the lexicons define, agencies first, in file order."""
+        seen = dict.fromkeys((e.kind, e.label) for e in self.entries if e.weight > 0)
+        return sorted(seen, key=lambda kl: KINDS.index(kl[0]))
+
     def tag_texts(self, texts: list[str], subheadings: list[str | None]) -> list[tuple[list, list, list]]:
         """For each text: (agencies, themes, evidence) where evidence is (label, text, start, end)."""
         heads = {h for h in subheadings if h}
@@ -168,7 +173,9 @@ class Tagger:
                 evidence.setdefault(span.label_, []).append((span.label_.split(":", 1)[1], span.text,
                                                              span.start_char, span.end_char))
             for key in head_labels.get(sub, ()):
-                scores[key] = scores.get(key, 0.0) + SUBHEADING_WEIGHT
+                # "Health" over a list names whose work it is; a theme in a sub-heading is weaker
+                weight = SUBHEADING_WEIGHT if key.startswith("agency:") else SUBHEADING_WEIGHT / 2
+                scores[key] = scores.get(key, 0.0) + weight
             tagged = sorted(k for k, v in scores.items() if v >= THRESHOLD)
             agencies_hit = [k for k in tagged if k.startswith("agency:")]
             if len(agencies_hit) >= MANY_AGENCIES:

@@ -1,0 +1,170 @@
+"""Tagging (library): every label has a lexicon, and for every label a sentence written for the
+tests that must tag it and one that must not (a passing mention or a near miss)."""
+
+from __future__ import annotations
+
+import pytest
+
+from jtai_extract.resources import models_dir
+from jtai_extract.tagging import Tagger, TaxonomyError, read_lexicon
+
+AGENCIES = ["police", "health", "childrens_social_care", "education", "youth_justice", "probation",
+            "adult_services", "voluntary_sector", "safeguarding_partnership"]
+THEMES = ["front_door", "strategy_and_child_protection", "early_help", "information_sharing", "records_and_systems",
+          "management_oversight", "workforce", "leadership_and_governance", "data_and_performance", "voice_of_child",
+          "mental_health", "substance_misuse", "domestic_abuse", "neglect", "sexual_abuse", "exploitation",
+          "missing_children", "serious_youth_violence", "emergency_departments", "police_custody",
+          "offending_and_justice", "children_in_care", "diversity_and_identity", "planning_and_review",
+          "out_of_hours", "unborn_and_young_children", "assessment_and_curiosity", "family_engagement",
+          "transitions_to_adulthood"]
+
+# label: (must tag, must not tag)
+SENTENCES = {
+    "police": ("Police officers attend domestic incidents quickly and make referrals the same day.",
+               "Children said they would like more help with homework."),
+    "health": ("Health visitors and school nurses see every child at risk within a week.",
+               "Children’s mental health needs are identified early by social workers."),
+    "childrens_social_care": ("Social workers visit children regularly and know them well.",
+                              "Police officers attend domestic incidents quickly."),
+    "education": ("Schools and designated safeguarding leads report concerns promptly.",
+                  "Police officers attend domestic incidents quickly."),
+    "youth_justice": ("The youth offending service assesses every child within ten days.",
+                      "Social workers visit children regularly."),
+    "probation": ("Probation officers check whether the men they supervise live with children.",
+                  "Social workers visit children regularly."),
+    "adult_services": ("Adult mental health services do not consider the children of their patients.",
+                       "Social workers visit children regularly."),
+    "voluntary_sector": ("Voluntary sector organisations run youth clubs that children value.",
+                         "Social workers visit children regularly."),
+    "safeguarding_partnership": ("The local safeguarding children partnership has a clear plan for neglect.",
+                                 "Police officers attend domestic incidents quickly."),
+    "front_door": ("Referrals to the MASH are screened quickly and thresholds are well understood.",
+                   "Social workers visit children in care regularly."),
+    "strategy_and_child_protection": ("Strategy discussions are held promptly and child protection "
+                                      "conferences are well attended.",
+                                      "Leaders have a clear strategy for the area."),
+    "early_help": ("The early help offer supports families before problems escalate.",
+                   "Police officers attend domestic incidents quickly."),
+    "information_sharing": ("Information sharing between the police and schools is timely and effective.",
+                            "Social workers visit children regularly."),
+    "records_and_systems": ("Case records do not show electronic flags for children subject to plans.",
+                            "Social workers visit children regularly."),
+    "management_oversight": ("Management oversight and supervision of social workers are regular and "
+                             "reflective.", "Children said they feel safe at school."),
+    "workforce": ("High caseloads and the recruitment of permanent staff remain a challenge.",
+                  "Children said they feel safe at school."),
+    "leadership_and_governance": ("Strategic leadership and governance across the partnership are strong.",
+                                  "Strategy discussions are held promptly."),
+    "data_and_performance": ("Leaders use data and a performance dashboard to understand need.",
+                             "Social workers visit children regularly."),
+    "voice_of_child": ("The voice of the child is clear in plans and children’s views are recorded.",
+                       "Police officers attend domestic incidents quickly."),
+    "mental_health": ("CAMHS respond quickly to children who self-harm.",
+                      "Police officers attend domestic incidents quickly."),
+    "substance_misuse": ("Parental substance misuse is not always considered in assessments.",
+                         "Social workers visit children regularly."),
+    "domestic_abuse": ("Children living with domestic abuse are discussed at MARAC.",
+                       "Social workers visit children regularly."),
+    "neglect": ("Neglect is recognised early and the graded care profile is used well.",
+                "Social workers visit children regularly."),
+    "sexual_abuse": ("Children who display harmful sexual behaviour receive specialist help.",
+                     "Child sexual exploitation is tackled well by the police."),
+    "exploitation": ("Children at risk of criminal exploitation and county lines are identified early.",
+                     "Social workers visit children regularly."),
+    "missing_children": ("Return home interviews are offered to every child who goes missing.",
+                         "Social workers visit children regularly."),
+    "serious_youth_violence": ("Serious youth violence and knife crime have fallen this year.",
+                               "Social workers visit children regularly."),
+    "emergency_departments": ("Emergency department staff refer children who attend after assaults.",
+                              "Social workers visit children regularly."),
+    "police_custody": ("Children held in police custody overnight are not always visited.",
+                       "Police officers attend domestic incidents quickly."),
+    "offending_and_justice": ("Out-of-court disposals divert children from offending.",
+                              "Social workers visit children regularly."),
+    "children_in_care": ("Children in care have stable placements and care leavers are supported.",
+                         "Social workers visit children regularly."),
+    "diversity_and_identity": ("Practitioners explore children’s culture, religion and identity well.",
+                               "Social workers visit children regularly."),
+    "planning_and_review": ("Drift and delay in plans mean that children wait too long for help.",
+                            "Police officers attend domestic incidents quickly."),
+    "out_of_hours": ("The emergency duty team responds well out of hours.",
+                     "Social workers visit children regularly."),
+    "unborn_and_young_children": ("Pre-birth assessments for unborn babies start early in pregnancy.",
+                                  "Teenagers said they feel safe at school."),
+    "assessment_and_curiosity": ("Professional curiosity and risk assessments are of a high standard.",
+                                 "Police officers attend domestic incidents quickly."),
+    "family_engagement": ("Practitioners engage parents and wider family members in relationship-based work.",
+                          "Police officers attend domestic incidents quickly."),
+    "transitions_to_adulthood": ("Young people approaching 18 move to adult services without a gap.",
+                                 "Social workers visit children regularly."),
+}
+
+
+@pytest.fixture(scope="module")
+def tagger() -> Tagger:
+    return Tagger.load()
+
+
+def tags(tagger: Tagger, text: str, subheading: str | None = None) -> set[str]:
+    [(agencies, themes, _)] = tagger.tag_texts([text], [subheading])
+    return {*agencies, *themes}
+
+
+def test_every_label_has_a_lexicon_file_and_a_sentence_pair():
+    files = {p.stem for p in (models_dir() / "lexicons").glob("*.tsv")}
+    assert files == set(AGENCIES + THEMES) == set(SENTENCES)
+
+
+@pytest.mark.parametrize("label", AGENCIES + THEMES)
+def test_label_tags_its_sentence_and_not_the_other(tagger, label):
+    positive, negative = SENTENCES[label]
+    assert label in tags(tagger, positive)
+    assert label not in tags(tagger, negative)
+
+
+def test_evidence_offsets_index_the_text(tagger):
+    text = "Police referrals to the MASH are timely."
+    [(agencies, themes, evidence)] = tagger.tag_texts([text], [None])
+    assert "police" in agencies and "front_door" in themes
+    for _label, words, start, end in evidence:
+        assert text[start:end] == words
+
+
+def test_subheading_counts_as_evidence(tagger):
+    assert "health" in tags(tagger, "Practitioners do not always record their decisions.", "Health")
+
+
+def test_a_finding_naming_many_agencies_is_about_the_partnership(tagger):
+    text = ("Police officers, social workers, health visitors, schools and probation officers all attend "
+            "the meetings. Police, health and schools share information well.")
+    found = tags(tagger, text)
+    assert "safeguarding_partnership" in found and "police" not in found
+
+
+def test_user_lexicon_replaces_the_default(tmp_path):
+    lexicon = tmp_path / "mine.tsv"
+    lexicon.write_text("theme\tbuses\tbus station\t4\n", encoding="utf-8")
+    mine = Tagger.load(str(lexicon))
+    assert tags(mine, "Youth workers patrol the bus station.") == {"buses"}
+    assert mine.labels() == [("theme", "buses")]
+
+
+@pytest.mark.parametrize("row,message", [
+    ("theme\tbuses\tbus station", "expected 4 tab-separated fields"),
+    ("topic\tbuses\tbus station\t2", "kind must be"),
+    ("theme\tBuses\tbus station\t2", "lower-case slug"),
+    ("theme\tbuses\tbus station\theavy", "weight must be a number"),
+])
+def test_a_bad_lexicon_file_names_the_line(tmp_path, row, message):
+    lexicon = tmp_path / "bad.tsv"
+    lexicon.write_text("# my lexicon\ntheme\tbuses\tbus\t2\n" + row + "\n", encoding="utf-8")
+    with pytest.raises(TaxonomyError) as caught:
+        read_lexicon(lexicon)
+    assert f"{lexicon}:3:" in str(caught.value) and message in str(caught.value)
+
+
+def test_every_lexicon_file_is_valid_and_holds_only_its_own_label():
+    for path in (models_dir() / "lexicons").glob("*.tsv"):
+        entries = read_lexicon(path)
+        assert {e.label for e in entries} == {path.stem}
+        assert {e.kind for e in entries} == {"agency" if path.stem in AGENCIES else "theme"}
