@@ -113,3 +113,27 @@ def test_same_bytes_every_run_and_whatever_the_jobs():
 def test_summary_shows_findings_with_their_tags():
     out = run(ERA_A, "--summary", "--explain").stdout.decode()
     assert "Strengths (7)" in out and "S1" in out and "front_door" in out
+
+
+def test_out_dir_keeps_inputs_with_the_same_stem_apart(tmp_path):
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    (tmp_path / "a" / "letter.pdf").write_bytes(Path(ERA_A).read_bytes())
+    (tmp_path / "b" / "letter.pdf").write_bytes(Path(ERA_B).read_bytes())
+    out = tmp_path / "out"
+    assert run(str(tmp_path / "a"), str(tmp_path / "b"), "--out-dir", str(out), "--quiet").returncode == 0
+    assert sorted(p.name for p in out.iterdir()) == ["letter-2.json", "letter.json"]
+    assert json.loads((out / "letter-2.json").read_text())["area"] == "Harrowgate Vale"
+
+
+def test_tag_counts_lists_every_label():
+    rows = run(str(SAMPLES), "--tag-counts").stdout.decode().splitlines()
+    assert rows[0] == "kind\tlabel\tfindings" and len(rows) == 1 + 38
+    assert any(r.startswith("agency\thealth\t") and int(r.split("\t")[2]) > 0 for r in rows)
+
+
+def test_bad_taxonomy_file_exits_2_naming_the_line(tmp_path):
+    bad = tmp_path / "lexicon.tsv"
+    bad.write_text("theme\tbuses\n", encoding="utf-8")
+    done = run(ERA_A, "--taxonomy", str(bad))
+    assert done.returncode == 2 and f"{bad}:1:" in done.stderr.decode()

@@ -118,6 +118,17 @@ def run(inputs: list[Input], engine: str = "pdfplumber", jobs: int | None = None
             yield future.result()
 
 
+def out_name(path: str, used: set[str]) -> str:
+    """``<input stem>.json``; two inputs with the same stem get ``<stem>-2.json``, ``-3``..."""
+    stem = Path(path).stem if path != "-" else "stdin"
+    name, n = f"{stem}.json", 1
+    while name in used:
+        n += 1
+        name = f"{stem}-{n}.json"
+    used.add(name)
+    return name
+
+
 def write_atomic(path: Path, text: str) -> None:
     """Write via a temporary file in the same folder and rename: never a half-written file."""
     path.parent.mkdir(parents=True, exist_ok=True)

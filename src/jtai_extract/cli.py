@@ -79,8 +79,9 @@ def run(
         console = Console(width=None if sys.stdout.isatty() else 110)
     failed = 0
     letters: list[dict] = []
+    used: set[str] = set()  # output file names already written in this run
     results = batch.run(inputs, engine=engine, jobs=jobs or None, taxonomy=str(taxonomy) if taxonomy else None)
-    with _progress(len(inputs), quiet) as advance:
+    with output.Progress(len(inputs), enabled=not quiet and sys.stderr.isatty()) as advance:
         if fmt == "csv":
             _write(output.csv_header())
         for result in results:
@@ -92,8 +93,7 @@ def run(
                 continue
             letter = result.letter
             if out_dir is not None:
-                stem = Path(result.input.path).stem if result.input.path != "-" else "stdin"
-                batch.write_atomic(out_dir / f"{stem}.json", output.to_json(letter) + "\n")
+                batch.write_atomic(out_dir / batch.out_name(result.input.path, used), output.to_json(letter) + "\n")
             if fmt == "jsonl":
                 _write(output.to_json(letter, indent=None) + "\n")
             elif fmt == "csv":
@@ -116,42 +116,6 @@ def run(
 def _write(text: str) -> None:
     sys.stdout.write(text)
     sys.stdout.flush()
-
-
-def _rate_column():
-    from rich.progress import ProgressColumn
-    from rich.text import Text
-
-    class Rate(ProgressColumn):
-        def render(self, task) -> Text:
-            return Text(f"{task.speed or 0:.1f} letters/s")
-
-    return Rate()
-
-
-class _progress:
-    """A rich progress bar on stderr, only on a terminal and for several inputs."""
-
-    def __init__(self, total: int, quiet: bool) -> None:
-        self.bar = None
-        if total > 1 and not quiet and sys.stderr.isatty():
-            from rich.console import Console
-            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
-
-            self.bar = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                                _rate_column(), TimeRemainingColumn(),
-                                console=Console(stderr=True), transient=True)
-            self.task = self.bar.add_task("extracting", total=total)
-
-    def __enter__(self):
-        if self.bar is None:
-            return lambda path: None
-        self.bar.start()
-        return lambda path: self.bar.update(self.task, advance=1, description=Path(path).name[:40])
-
-    def __exit__(self, *exc) -> None:
-        if self.bar is not None:
-            self.bar.stop()
 
 
 def main() -> None:

@@ -99,3 +99,40 @@ def tag_counts(letters: list[dict[str, Any]], labels: list[tuple[str, str]]) -> 
 
 def tag_counts_tsv(rows: list[tuple[str, str, int]]) -> str:
     return "kind\tlabel\tfindings\n" + "".join(f"{k}\t{lab}\t{n}\n" for k, lab, n in rows)
+
+
+class Progress:
+    """A rich progress bar on stderr (current file, count, rate, time left), for several inputs
+    on a terminal only: never in the data stream. Used as ``with Progress(n, on) as advance:``."""
+
+    def __init__(self, total: int, enabled: bool) -> None:
+        self.bar = None
+        if total > 1 and enabled:
+            from rich.console import Console
+            from rich.progress import (
+                BarColumn,
+                MofNCompleteColumn,
+                Progress,
+                ProgressColumn,
+                TextColumn,
+                TimeRemainingColumn,
+            )
+            from rich.text import Text
+
+            class Rate(ProgressColumn):
+                def render(self, task) -> Text:
+                    return Text(f"{task.speed or 0:.1f} letters/s")
+
+            self.bar = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), Rate(),
+                                TimeRemainingColumn(), console=Console(stderr=True), transient=True)
+            self.task = self.bar.add_task("extracting", total=total)
+
+    def __enter__(self):
+        if self.bar is None:
+            return lambda path: None
+        self.bar.start()
+        return lambda path: self.bar.update(self.task, advance=1, description=path.rsplit("/", 1)[-1][:40])
+
+    def __exit__(self, *exc) -> None:
+        if self.bar is not None:
+            self.bar.stop()
