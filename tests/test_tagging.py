@@ -134,11 +134,32 @@ def test_subheading_counts_as_evidence(tagger):
     assert "health" in tags(tagger, "Practitioners do not always record their decisions.", "Health")
 
 
-def test_a_finding_naming_many_agencies_is_about_the_partnership(tagger):
-    text = ("Police officers, social workers, health visitors, schools and probation officers all attend "
-            "the meetings. Police, health and schools share information well.")
+def test_agencies_named_together_as_the_subject_are_each_tagged(tagger):
+    text = "Police officers, social workers and health visitors attend every strategy meeting."
+    assert {"police", "childrens_social_care", "health"} <= tags(tagger, text)
+
+
+def test_an_agency_after_the_subject_needs_more_evidence(tagger):
+    text = "The youth offending service has an active management board. A midwife sometimes attends it."
     found = tags(tagger, text)
-    assert "safeguarding_partnership" in found and "police" not in found
+    assert "youth_justice" in found and "health" not in found
+    assert "health" in tags(tagger, "A midwife sometimes attends the board.")
+
+
+def test_the_partnership_with_its_members_listed_is_about_the_partnership(tagger):
+    text = ("The safeguarding partnership, including social workers, police officers, health visitors and "
+            "probation officers, is strong and well led.")
+    found = tags(tagger, text)
+    assert "safeguarding_partnership" in found
+    assert not found & {"childrens_social_care", "police", "health", "probation"}
+
+
+def test_the_letters_deep_dive_lowers_the_evidence_needed_for_its_theme(tagger):
+    text = ("Social workers visit children regularly and know them well. In some of the families they visit, the "
+            "children also live with domestic abuse.")
+    [(_, plain, _)] = tagger.tag_texts([text], [None])
+    [(_, in_context, _)] = tagger.tag_texts([text], [None], letter_theme="domestic_abuse")
+    assert "domestic_abuse" not in plain and "domestic_abuse" in in_context
 
 
 def test_user_lexicon_replaces_the_default(tmp_path):

@@ -16,20 +16,34 @@ finding's sub-heading counts as strong evidence for what it names.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .resources import models_dir
+from .resources import model_rows, models_dir
 
 if TYPE_CHECKING:
     from .schema import Letter
 
 KINDS = ("agency", "theme")
-THRESHOLD = 4.0
+THRESHOLD = 3.0  # agencies
+THEME_THRESHOLD = 3.0
+OTHER_AGENCY_FACTOR = 1.25  # threshold factor for agencies other than the first sentence's subject
+FIRST_SENTENCE_FACTOR = 1.5  # the finding's first sentence states it: its matches count more ...
+THEME_FIRST_SENTENCE_FACTOR = 2.0  # ... for its themes even more (later sentences give examples)
 SUBJECT_TOKENS = 8  # a match starting within the first tokens of a sentence is its subject
-SUBJECT_FACTOR = 2.0  # ... and counts this many times
+SUBJECT_FACTOR = 1.5  # ... and counts this many times
+PARTNERSHIP = "agency:safeguarding_partnership"
+MANY_AGENCIES = 4  # the partnership and this many of its members named: about the partnership
 SUBHEADING_WEIGHT = 4.0  # a sub-heading alone reaches the threshold
-MANY_AGENCIES = 4  # this many agencies in one finding: it is about the partnership
+
+
+CONTEXT_BONUS = 1.0  # a theme of the letter's deep dive, mentioned at all
+
+
+@cache
+def _context_labels() -> dict[str, tuple[str, ...]]:
+    return {theme: tuple(labels.split(",")) for theme, labels in model_rows("letter_theme_labels.tsv", 2)}
 
 
 class TaxonomyError(ValueError):
@@ -151,8 +165,11 @@ class Tagger:
         seen = dict.fromkeys((e.kind, e.label) for e in self.entries if e.weight > 0)
         return sorted(seen, key=lambda kl: KINDS.index(kl[0]))
 
-    def tag_texts(self, texts: list[str], subheadings: list[str | None]) -> list[tuple[list, list, list]]:
-        """For each text: (agencies, themes, evidence) where evidence is (label, text, start, end)."""
+    def tag_texts(self, texts: list[str], subheadings: list[str | None],
+                  letter_theme: str | None = None) -> list[tuple[list, list, list]]:
+        """For each text: (agencies, themes, evidence) where evidence is (label, text, start, end).
+        ``letter_theme`` (the deep dive) lowers the evidence needed for the themes it is about."""
+        context = {f"theme:{label}" for label in _context_labels().get(letter_theme or "", ())}
         heads = {h for h in subheadings if h}
         head_labels = {h: self._labels_in(self.matcher(self.nlp(h))) for h in heads}
         results = []
@@ -161,31 +178,51 @@ class Tagger:
             scores: dict[str, float] = {}
             evidence: dict[str, list] = {}
             spans = list(doc.spans["tags"])
+            subject_agencies: set[str] = set()  # agencies named as the first sentence's subject
             # weight-0 phrases block the label inside them ("mental health" is not the health agency)
             blocks = [(sp.label_, sp.start, sp.end) for sp in spans if sp.id_ == "0"]
+            # nested phrases of one label add up on purpose ("local safeguarding children board"
+            # also matches "safeguarding children board"): the more specific, the stronger
             for span in spans:
                 if span.id_ == "0" or any(lab == span.label_ and s <= span.start and span.end <= e
                                           for lab, s, e in blocks):
                     continue
                 sent_start = span.sent.start if doc.has_annotation("SENT_START") else 0
                 weight = float(span.id_ or 1) * (SUBJECT_FACTOR if span.start - sent_start < SUBJECT_TOKENS else 1.0)
+                if sent_start == 0:
+                    is_agency = span.label_.startswith("agency:")
+                    weight *= FIRST_SENTENCE_FACTOR if is_agency else THEME_FIRST_SENTENCE_FACTOR
+                if sent_start == 0 and span.start < SUBJECT_TOKENS and span.label_.startswith("agency:"):
+                    subject_agencies.add(span.label_)
                 scores[span.label_] = scores.get(span.label_, 0.0) + weight
                 evidence.setdefault(span.label_, []).append((span.label_.split(":", 1)[1], span.text,
                                                              span.start_char, span.end_char))
+            for key in context & scores.keys():
+                scores[key] += CONTEXT_BONUS
             for key in head_labels.get(sub, ()):
                 # "Health" over a list names whose work it is; a theme in a sub-heading is weaker
                 weight = SUBHEADING_WEIGHT if key.startswith("agency:") else SUBHEADING_WEIGHT / 2
                 scores[key] = scores.get(key, 0.0) + weight
-            tagged = sorted(k for k, v in scores.items() if v >= THRESHOLD)
-            agencies_hit = [k for k in tagged if k.startswith("agency:")]
-            if len(agencies_hit) >= MANY_AGENCIES:
-                # a finding naming most agencies is about the partnership as a whole
-                tagged = [k for k in tagged if not k.startswith("agency:")] + ["agency:safeguarding_partnership"]
+            tagged = sorted(k for k, v in scores.items() if v >= self._threshold(k, subject_agencies))
+            members = [k for k in tagged if k.startswith("agency:") and k != PARTNERSHIP]
+            if PARTNERSHIP in tagged and len(members) >= MANY_AGENCIES:
+                # "the partnership, including the police, health, ..." lists the partnership's members:
+                # the finding is about the partnership as a whole
+                tagged = [k for k in tagged if k not in members]
             agencies = [k.split(":", 1)[1] for k in tagged if k.startswith("agency:")]
             themes = [k.split(":", 1)[1] for k in tagged if k.startswith("theme:")]
             ev = sorted((e for k in tagged for e in evidence.get(k, [])), key=lambda e: (e[2], e[0]))
             results.append((agencies, themes, ev))
         return results
+
+    @staticmethod
+    def _threshold(key: str, subject_agencies: set[str]) -> float:
+        if not key.startswith("agency:"):
+            return THEME_THRESHOLD
+        # when the first sentence names whose work it is, other agencies need more evidence
+        if subject_agencies and key not in subject_agencies:
+            return THRESHOLD * OTHER_AGENCY_FACTOR
+        return THRESHOLD
 
     @staticmethod
     def _labels_in(doc) -> set[str]:
@@ -197,7 +234,8 @@ class Tagger:
         items = [*letter.strengths, *letter.areas_for_improvement, *letter.priority_actions,
                  *letter.case_studies, *letter.narrative]
         subs = [getattr(item, "subheading", None) for item in items]
-        for item, (agencies, themes, ev) in zip(items, self.tag_texts([i.text for i in items], subs), strict=True):
+        tagged = self.tag_texts([i.text for i in items], subs, letter.theme.label)
+        for item, (agencies, themes, ev) in zip(items, tagged, strict=True):
             item.agencies = agencies
             item.themes = themes
             item.evidence = [Evidence(label=label, text=text, start=start, end=end)
