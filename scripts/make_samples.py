@@ -100,20 +100,27 @@ class Writer:
         self.c.save()
 
 
-def era_a(path: Path) -> None:
-    w = Writer(path)
-    w.text("14 March 2019", gap=20)
-    for line in ["Priya Halden, Director of Children’s Services, Fernmouth Borough Council",
-                 "Owen Castell, Chief Nurse, NHS Fernmouth and Eastwold Clinical Commissioning",
-                 "    Group",
-                 "Marcus Tolley QPM, Chief Constable of Eastwold Police",
-                 "Janet Okafor, Manager, Fernmouth Youth Offending Service",
-                 "Dr Lena Byrne, Chair of Fernmouth LSCB"]:
+def opening(w: Writer, date: str, addressees: list[str], salutation: str, title: str) -> None:
+    """Date, addressee lines, salutation and the bold title: the top of every letter."""
+    w.text(date, gap=20)
+    for line in addressees:
         w.text(line, gap=0)
     w.y -= 20
-    w.text("Dear local partnership", gap=14)
-    w.text("Joint targeted area inspection of the multi-agency response to abuse and neglect in "
-           "Fernmouth", bold=True, gap=12)
+    w.text(salutation, gap=14)
+    w.text(title, bold=True, gap=12)
+
+
+def era_a(path: Path) -> None:
+    w = Writer(path)
+    opening(w, "14 March 2019",
+            ["Priya Halden, Director of Children’s Services, Fernmouth Borough Council",
+             "Owen Castell, Chief Nurse, NHS Fernmouth and Eastwold Clinical Commissioning",
+             "    Group",
+             "Marcus Tolley QPM, Chief Constable of Eastwold Police",
+             "Janet Okafor, Manager, Fernmouth Youth Offending Service",
+             "Dr Lena Byrne, Chair of Fernmouth LSCB"],
+            "Dear local partnership",
+            "Joint targeted area inspection of the multi-agency response to abuse and neglect in Fernmouth")
     w.text("Between 4 and 8 February 2019, Ofsted, the Care Quality Commission (CQC), HMI Constabulary and "
            "Fire & Rescue Services (HMICFRS) and HMI Probation (HMI Prob) carried out a joint inspection of the "
            "multi-agency response to abuse and neglect in Fernmouth.", marker="1")
@@ -193,15 +200,13 @@ def era_a(path: Path) -> None:
 
 def era_b(path: Path) -> None:
     w = Writer(path)
-    w.text("2 May 2025", gap=20)
-    for line in ["Samuel Arden, Director of Children’s Services, Harrowgate Vale Council",
-                 "Beatrice Lund, Chief Nursing Officer, NHS Harrowgate Vale Integrated Care Board",
-                 "Chief Superintendent Nia Hollis, Commander, Vale Police",
-                 "Ravi Mistry, Independent Scrutineer"]:
-        w.text(line, gap=0)
-    w.y -= 20
-    w.text("Dear Harrowgate Vale Local Safeguarding Partnership", gap=14)
-    w.text("Joint targeted area inspection of Harrowgate Vale", bold=True, gap=12)
+    opening(w, "2 May 2025",
+            ["Samuel Arden, Director of Children’s Services, Harrowgate Vale Council",
+             "Beatrice Lund, Chief Nursing Officer, NHS Harrowgate Vale Integrated Care Board",
+             "Chief Superintendent Nia Hollis, Commander, Vale Police",
+             "Ravi Mistry, Independent Scrutineer"],
+            "Dear Harrowgate Vale Local Safeguarding Partnership",
+            "Joint targeted area inspection of Harrowgate Vale")
     w.text("This letter summarises the findings of the joint targeted area inspection (JTAI) of the "
            "multi-agency response to serious youth violence in Harrowgate Vale.")
     w.text("This inspection took place from 10 to 14 March 2025. It was carried out by inspectors from "
