@@ -71,3 +71,13 @@ def test_wrapped_bold_title_is_one_heading():
              L("sexual exploitation in Northam", top=114, bold=True)]
     [block] = blocks_of(lines)
     assert block.kind == "heading" and block.text.endswith("exploitation in Northam")
+
+
+def test_lone_glyph_bullet_keeps_its_hanging_lines_but_not_a_left_margin_paragraph():
+    # a regression: the hanging indent was taken from the glyph, so a paragraph at the left
+    # margin was swallowed into the bullet
+    lines = [L("\u25fc", top=100), L("Partners share information daily", top=100.5, x0=99),
+             L("and act on it.", top=115, x0=99), L("A paragraph at the margin follows here.", top=150, x0=71)]
+    blocks = blocks_of(lines)
+    assert [b.kind for b in blocks] == ["bullet", "paragraph"]
+    assert blocks[0].text == "Partners share information daily and act on it."

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Callable
 
 from .document import Block, Document, Line
 
@@ -165,7 +166,7 @@ def is_heading_line(line: Line, size: float) -> bool:
     return bool(line.bold) or (line.size or 0) >= size + 1.5
 
 
-def build_blocks(lines: list[Line], doc: Document, is_known_heading) -> list[Block]:
+def build_blocks(lines: list[Line], doc: Document, is_known_heading: Callable[[str], bool]) -> list[Block]:
     """Rebuild headings, bullets and paragraphs. ``is_known_heading(text)`` says whether a line
     is one of the letters' section headings (needed for text, which has no bold)."""
     if doc.has_layout:
@@ -189,9 +190,9 @@ def _blocks_from_layout(lines: list[Line], size: float, doc: Document) -> list[B
             continue
         if pending_glyph is not None and glyph is None:
             glyph, text = pending_glyph.text, line.text
+            hang_x = line.x0  # the text after a lone glyph is where continuation lines hang
             line = Line(text=line.text, page=line.page, x0=pending_glyph.x0, x1=line.x1, top=line.top,
                         bottom=line.bottom, size=line.size, bold=line.bold)
-            hang_x = line.x0
             pending_glyph = None
         else:
             hang_x = None
@@ -236,7 +237,7 @@ def _ends_sentence(text: str) -> bool:
     return text.rstrip().endswith(SENTENCE_END)
 
 
-def _blocks_from_text(lines: list[Line], is_known_heading) -> list[Block]:
+def _blocks_from_text(lines: list[Line], is_known_heading: Callable[[str], bool]) -> list[Block]:
     b = _Builder()
     width = max((len(ln.text) for ln in lines), default=80)
     texts = [ln.text for ln in lines]
