@@ -76,3 +76,13 @@ def test_theme_comes_from_the_deep_dive_not_the_series_title():
                "health.")
     assert letter_theme("Joint targeted area inspection of the multi-agency response to abuse and neglect in "
                         "Northam", opening).label == "mental_health"
+
+
+def test_two_addressees_run_together_on_one_line_are_two_people():
+    people = addressees(lines(
+        "Ann Example, Director of Children’s Services, Northam Council; Bob Sample, Chief Nurse, NHS Northam",
+        "Cath Doe and Dan Roe, Joint Chairs, Northam Safeguarding Partnership"))
+    assert [(p.name, p.role) for p in people] == [
+        ("Ann Example", "Director of Children’s Services"), ("Bob Sample", "Chief Nurse"),
+        ("Cath Doe", "Joint Chairs"), ("Dan Roe", "Joint Chairs")]
+    assert people[3].organisation == "Northam Safeguarding Partnership"

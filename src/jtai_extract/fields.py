@@ -161,6 +161,10 @@ ADDRESSEE_RE = re.compile(rf"^(?P<name>{TITLE}?{NAME_WORD}(?:\s+{NAME_WORD}){{1,
 DANGLING = (",", " and", " of", " &", " for", " the", "’s", "'s", "/", " to", " –", "-", "(")
 
 
+PAIR_RE = re.compile(rf"^(?P<a>{TITLE}?{NAME_WORD}(?:\s+{NAME_WORD}){{1,2}})\s+(?:and|&)\s+"
+                     rf"(?P<b>{TITLE}?{NAME_WORD}(?:\s+{NAME_WORD}){{1,2}})(?P<rest>\s*,.*)$")
+
+
 def addressee_lines(header: list[Line]) -> list[str]:
     """One string per addressee: wrapped lines joined, a line starts a new addressee when it
     begins with a personal name and the line before it is complete."""
@@ -169,9 +173,9 @@ def addressee_lines(header: list[Line]) -> list[str]:
         text = line.text.strip()
         if not text or LETTER_DATE_RE.match(text):
             continue
-        m = ADDRESSEE_RE.match(text)
+        m = ADDRESSEE_RE.match(text) or PAIR_RE.match(text)
         # "Name, ..." is a new addressee even after a line ending in a comma
-        strong = bool(m) and (m.group("rest").lstrip()[:1] in (",", "–", "-") or bool(m.group("post")))
+        strong = bool(m) and (m.group("rest").lstrip()[:1] in (",", "–", "-") or bool(m.groupdict().get("post")))
         if entries and (not m or (entries[-1].endswith(DANGLING) and not strong)):
             entries[-1] += " " + text
         else:
@@ -198,9 +202,20 @@ def agency_label(*texts: str | None) -> str | None:
     return None
 
 
+def split_people(entry: str) -> list[str]:
+    """Two people run together: "A, role; B, role" or "A and B, Joint Chairs, ..." -> one each."""
+    parts = [p.strip() for p in entry.split(";") if p.strip()]
+    if len(parts) > 1 and all(ADDRESSEE_RE.match(p) for p in parts):
+        return [q for p in parts for q in split_people(p)]
+    m = PAIR_RE.match(entry)
+    if m:
+        return [m.group("a") + m.group("rest"), m.group("b") + m.group("rest")]
+    return [entry]
+
+
 def addressees(header: list[Line]) -> list[Addressee]:
     people = []
-    for entry in addressee_lines(header):
+    for entry in (one for joined in addressee_lines(header) for one in split_people(joined)):
         m = ADDRESSEE_RE.match(entry)
         if not m:
             continue
