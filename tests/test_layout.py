@@ -81,3 +81,10 @@ def test_lone_glyph_bullet_keeps_its_hanging_lines_but_not_a_left_margin_paragra
     blocks = blocks_of(lines)
     assert [b.kind for b in blocks] == ["bullet", "paragraph"]
     assert blocks[0].text == "Partners share information daily and act on it."
+
+
+def test_numbered_paragraphs_are_each_a_paragraph():
+    lines = [L("1. The partnership has a clear plan for", top=100), L("neglect.", top=115),
+             L("2. Schools refer promptly.", top=130), L("3. Police share information.", top=145)]
+    assert [b.text for b in blocks_of(lines)] == ["1. The partnership has a clear plan for neglect.",
+                                                  "2. Schools refer promptly.", "3. Police share information."]

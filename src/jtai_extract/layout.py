@@ -18,6 +18,7 @@ TOP_BULLETS = "\uf06e\uf0a7\uf0b7\u25fc\u25aa\u25a0\u2022\u25cf\u25a1\uf0d8"
 SUB_BULLETS = "\u2212\u2013o\u25e6-"
 BULLET_RE = re.compile(rf"^([{TOP_BULLETS}{SUB_BULLETS}])(?:\s+|$)")
 PAGE_NUMBER_RE = re.compile(r"^(page\s+)?\d{1,3}(\s+of\s+\d{1,3})?$", re.I)
+NUMBERED_RE = re.compile(r"^\(?\d{1,2}[.)]\s+[A-Z]")  # "1. The partnership ..." starts a paragraph
 FOOTNOTE_START_RE = re.compile(r"^(\d{1,2}|\*)(\s|[A-Z])")
 SENTENCE_END = (".", "?", "!", ":", ";", ".’", ".”", ".'", '."', ".)")
 
@@ -218,7 +219,7 @@ def _blocks_from_layout(lines: list[Line], size: float, doc: Document) -> list[B
         elif last is not None and last.kind == "bullet" and line.x0 >= hang - 3 and (
                 new_page or gap < 2.5 * pitch):
             b.extend(line, text)  # hanging continuation of a bullet, also over a page break
-        elif last is not None and last.kind == "paragraph" and prev is not None and (
+        elif last is not None and last.kind == "paragraph" and prev is not None and not NUMBERED_RE.match(text) and (
                 (not new_page and gap < 0.6 * pitch and abs(line.x0 - last.lines[0].x0) < 30)
                 or (new_page and not _ends_sentence(last.lines[-1].text))):
             b.extend(line, text)
@@ -268,8 +269,9 @@ def _blocks_from_text(lines: list[Line], is_known_heading: Callable[[str], bool]
             prev_heading = True
             prev_text = text
             continue
-        elif last is not None and last.kind == "bullet" or last is not None and last.kind == "paragraph" and not (
-                _ends_sentence(prev_text) and len(prev_text) < 0.8 * width):
+        elif last is not None and (last.kind == "bullet" or (
+                last.kind == "paragraph" and not NUMBERED_RE.match(text)
+                and not (_ends_sentence(prev_text) and len(prev_text) < 0.8 * width))):
             b.extend(line, text)
         else:
             b.start("paragraph", line, text)
