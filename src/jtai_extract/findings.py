@@ -9,7 +9,7 @@ a finding. Every paragraph outside the lists is kept as narrative, so no text is
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from .document import Section
 from .layout import join_lines
@@ -26,7 +26,6 @@ class Item:
     text: str
     pages: list[int]
     heading: str | None = None  # subheading (findings), heading (case studies, narrative)
-    parts: list[str] = field(default_factory=list)
 
     def add(self, text: str, pages: list[int]) -> None:
         self.text = join_lines([self.text, text])
@@ -55,7 +54,7 @@ def collect(sections: list[Section]) -> Content:
         if section.kind in LIST_KINDS:
             _collect_list(section, lists[section.kind], narrative)
         elif section.kind == "case_study":
-            body = [b for b in section.blocks]
+            body = section.blocks
             if body:
                 item = Item("case_study", body[0].text, list(body[0].pages), heading=section.heading)
                 for block in body[1:]:
