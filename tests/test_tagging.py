@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from jtai_extract.resources import models_dir
+from jtai_extract.resources import data_files
 from jtai_extract.tagging import Tagger, TaxonomyError, read_lexicon
 
 AGENCIES = ["police", "health", "childrens_social_care", "education", "youth_justice", "probation",
@@ -111,7 +111,7 @@ def tags(tagger: Tagger, text: str, subheading: str | None = None) -> set[str]:
 
 
 def test_every_label_has_a_lexicon_file_and_a_sentence_pair():
-    files = {p.stem for p in (models_dir() / "lexicons").glob("*.tsv")}
+    files = {p.name.removesuffix(".tsv") for p in data_files("lexicons")}
     assert files == set(AGENCIES + THEMES) == set(SENTENCES)
 
 
@@ -185,7 +185,7 @@ def test_a_bad_lexicon_file_names_the_line(tmp_path, row, message):
 
 
 def test_every_lexicon_file_is_valid_and_holds_only_its_own_label():
-    for path in (models_dir() / "lexicons").glob("*.tsv"):
+    for path in data_files("lexicons"):
         entries = read_lexicon(path)
-        assert {e.label for e in entries} == {path.stem}
-        assert {e.kind for e in entries} == {"agency" if path.stem in AGENCIES else "theme"}
+        assert {e.label for e in entries} == {path.name.removesuffix(".tsv")}
+        assert {e.kind for e in entries} == {"agency" if path.name.removesuffix(".tsv") in AGENCIES else "theme"}

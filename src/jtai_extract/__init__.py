@@ -2,9 +2,14 @@
 
 The library does the work; the command line (``jtai_extract.cli``) is a thin layer over it::
 
-    from jtai_extract import extract
-    letter = extract("letter.pdf")          # a pydantic ``Letter``
-    print(letter.strengths[0].text, letter.strengths[0].agencies)
+    >>> from jtai_extract import extract
+    >>> letter = extract("samples/fernmouth-2019-03.pdf")   # a pydantic ``Letter``, tagged
+    >>> letter.area, letter.theme.label
+    ('Fernmouth', 'domestic_abuse')
+    >>> letter.strengths[0].agencies
+    ['police']
+
+``extract`` also takes the bytes of a letter or a binary file object; ``tags=False`` skips tagging.
 
 Heavy libraries (pdfplumber, pypdfium2, spaCy) are imported only when a letter is read, so
 ``jtai-extract --version`` starts fast.

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import ExtractError
+from .readers import DEFAULT_ENGINE
 
 INPUT_SUFFIXES = (".pdf", ".txt")
 
@@ -92,7 +93,7 @@ def extract_one(item: Input) -> Result:
         return Result(item, error=item.error)
     try:
         source = Source(item.path, item.data) if item.data is not None else Source.from_path(item.path)
-        letter = extract(source, engine=_WORKER.get("engine", "pdfplumber"), tagger=_tagger())
+        letter = extract(source, engine=_WORKER.get("engine", DEFAULT_ENGINE), tagger=_tagger())
         return Result(item, letter=letter.model_dump(mode="json"))
     except ExtractError as exc:
         return Result(item, error=exc)
@@ -102,7 +103,7 @@ def extract_one(item: Input) -> Result:
         return Result(item, error=ExtractError("unreadable", f"could not be processed ({type(exc).__name__})"))
 
 
-def run(inputs: list[Input], engine: str = "pdfplumber", jobs: int | None = None,
+def run(inputs: list[Input], engine: str = DEFAULT_ENGINE, jobs: int | None = None,
         taxonomy: str | None = None) -> Iterator[Result]:
     """Results in input order, each yielded as soon as it and all before it are done."""
     jobs = jobs or os.cpu_count() or 1

@@ -6,19 +6,23 @@ PDF or text -> lines (readers, lines) -> blocks (layout) -> sections (sections)
 
 from __future__ import annotations
 
+import os
 import re
 import time
 from dataclasses import dataclass
-from pathlib import Path
+from typing import TYPE_CHECKING, BinaryIO
 
 from . import fields, layout
 from .document import Document, Line
 from .errors import ExtractError
 from .findings import Content, Item, case_study_kind, collect
-from .readers import Source, read
+from .readers import DEFAULT_ENGINE, Source, read
 from .schema import CaseStudy, Finding, Inspection, Letter, Narrative
 from .schema import Source as SourceModel
 from .sections import LIST_KINDS, build_sections, classify_heading
+
+if TYPE_CHECKING:
+    from .tagging import Tagger
 
 JTAI_RE = re.compile(r"joint\s+targeted\s+area\s+inspection|\bJTAI\b", re.I)
 SIGN_OFF_RE = re.compile(r"^yours\s+(sincerely|faithfully)", re.I)
@@ -63,13 +67,25 @@ def split_letter(lines: list[Line], doc: Document) -> LetterParts:
                        body=lines[i:end], signature=lines[end:])
 
 
-def extract(path: str | Path | Source, engine: str = "pdfplumber", tagger=None,
-            timings: dict[str, float] | None = None) -> Letter:
-    """Extract one letter. Raises ``ExtractError`` (with a contract error code) for bad input.
+LetterInput = str | os.PathLike[str] | bytes | bytearray | memoryview | BinaryIO | Source
 
-    ``timings``, if given, receives the seconds each stage took (for ``make bench``)."""
+
+def extract(letter: LetterInput, engine: str = DEFAULT_ENGINE, tagger: Tagger | None = None, *,
+            tags: bool = True, taxonomy: str | None = None,
+            timings: dict[str, float] | None = None) -> Letter:
+    """Extract one letter, with its findings tagged.
+
+    ``letter`` is a path, the bytes of a PDF or text letter, or a binary file object. Findings
+    are tagged with the shipped lexicons (or ``taxonomy``, a user's lexicon file or folder);
+    ``tags=False`` skips tagging; ``tagger`` passes a ``Tagger`` built once for many letters.
+    Raises ``ExtractError`` (with a contract error code) for bad input. ``timings``, if given,
+    receives the seconds each stage took (for ``make bench``)."""
     spent: dict[str, float] = {}
-    source = path if isinstance(path, Source) else Source.from_path(path)
+    source = to_source(letter)
+    if tagger is None and tags:
+        from .tagging import Tagger
+
+        tagger = Tagger.load(taxonomy)
     doc = read(source, engine, spent)
     clock = time.perf_counter()
     lines = layout.remove_furniture(doc)
@@ -81,12 +97,29 @@ def extract(path: str | Path | Source, engine: str = "pdfplumber", tagger=None,
     content = collect(build_sections(blocks))
     letter = assemble(source, doc, parts, content)
     clock = _lap(spent, "sections_fields", clock)
-    if tagger is not None:
+    if tagger is not None and tags:
         tagger.tag_letter(letter)
         _lap(spent, "tagging", clock)
     if timings is not None:
         timings.update(spent)
     return letter
+
+
+def to_source(letter: LetterInput) -> Source:
+    """A ``Source`` from whatever ``extract`` accepts."""
+    if isinstance(letter, Source):
+        return letter
+    if isinstance(letter, (bytes, bytearray, memoryview)):
+        return Source("<bytes>", bytes(letter))
+    if isinstance(letter, (str, os.PathLike)):
+        return Source.from_path(letter)
+    read = getattr(letter, "read", None)
+    if callable(read):
+        data = read()
+        if isinstance(data, str):
+            raise TypeError("open the file in binary mode ('rb'): extract() reads bytes")
+        return Source(str(getattr(letter, "name", "<stream>")), bytes(data))
+    raise TypeError(f"extract() takes a path, bytes or a binary file object, not {type(letter).__name__}")
 
 
 def _lap(spent: dict[str, float], stage: str, since: float) -> float:

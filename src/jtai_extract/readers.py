@@ -19,7 +19,8 @@ from .document import Document, Line, Page
 from .errors import ExtractError
 from .lines import RawChar, chars_to_lines
 
-ENGINES = ("pdfplumber", "pdfium")
+ENGINES = ("pdfium", "pdfplumber")
+DEFAULT_ENGINE = "pdfium"  # PDFium: the same scores as pdfplumber, many times faster
 MIN_TEXT_CHARS = 200  # fewer characters than this in a whole PDF: a scan with no text layer
 
 
@@ -66,7 +67,7 @@ def sniff_format(data: bytes) -> str:
     return "text"
 
 
-def read(source: Source, engine: str = "pdfplumber", timings: dict[str, float] | None = None) -> Document:
+def read(source: Source, engine: str = DEFAULT_ENGINE, timings: dict[str, float] | None = None) -> Document:
     """Read a PDF or text. ``timings``, if given, receives the seconds spent in the PDF engine
     ("read") and in grouping characters into lines ("lines")."""
     fmt = sniff_format(source.data)
@@ -123,7 +124,7 @@ def _pdf_error(exc: Exception) -> ExtractError:
     return ExtractError("unreadable", "the PDF is damaged or truncated and cannot be parsed")
 
 
-def pdf_pages(data: bytes, engine: str = "pdfplumber") -> Iterator[tuple[float, float, list[RawChar]]]:
+def pdf_pages(data: bytes, engine: str = DEFAULT_ENGINE) -> Iterator[tuple[float, float, list[RawChar]]]:
     """Each page's (width, height, characters) from the chosen engine."""
     return _pdfium_pages(data) if engine == "pdfium" else _pdfplumber_pages(data)
 

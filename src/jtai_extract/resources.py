@@ -1,21 +1,28 @@
-"""Where the rule and lexicon data in ``models/`` are found, and how the TSV files are read."""
+"""Where the rule and lexicon data are found, and how the TSV files are read.
+
+The data ship inside the package (``jtai_extract/models/``, read with ``importlib.resources``),
+so an installed wheel is complete; ``$JTAI_MODELS`` may point at another folder of the same
+layout (a user's own rules, or a checkout being edited).
+"""
 
 from __future__ import annotations
 
 import os
 from functools import cache
+from importlib import resources
+from importlib.resources.abc import Traversable
 from pathlib import Path
 
 
-def models_dir() -> Path:
-    """``$JTAI_MODELS``, else the repository's ``models/`` next to ``src/``."""
+def models_dir() -> Traversable:
+    """``$JTAI_MODELS``, else the package's own ``models/`` data folder."""
     env = os.environ.get("JTAI_MODELS")
     if env:
         return Path(env)
-    return Path(__file__).resolve().parents[2] / "models"
+    return resources.files("jtai_extract") / "models"
 
 
-def read_tsv(path: Path, columns: int) -> list[tuple[int, list[str]]]:
+def read_tsv(path: Traversable, columns: int) -> list[tuple[int, list[str]]]:
     """Rows of a tab-separated data file as (line number, fields); '#' comments and blank lines
     skipped. A row with fewer fields than ``columns`` raises ValueError naming the line."""
     rows = []
@@ -32,3 +39,9 @@ def read_tsv(path: Path, columns: int) -> list[tuple[int, list[str]]]:
 @cache
 def model_rows(name: str, columns: int) -> tuple[tuple[str, ...], ...]:
     return tuple(tuple(f) for _, f in read_tsv(models_dir() / name, columns))
+
+
+def data_files(folder: str, suffix: str = ".tsv") -> list[Traversable]:
+    """The files of a data sub-folder (e.g. ``lexicons``) ending in ``suffix``, by name."""
+    found = [p for p in (models_dir() / folder).iterdir() if p.name.endswith(suffix) and p.is_file()]
+    return sorted(found, key=lambda p: p.name)

@@ -20,7 +20,9 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .resources import model_rows, models_dir
+from importlib.resources.abc import Traversable
+
+from .resources import data_files, model_rows
 
 if TYPE_CHECKING:
     from .schema import Letter
@@ -58,7 +60,7 @@ class Entry:
     weight: float
 
 
-def read_lexicon(path: Path) -> list[Entry]:
+def read_lexicon(path: Path | Traversable) -> list[Entry]:
     """Rows ``kind<TAB>label<TAB>pattern<TAB>weight``; '#' comments and blank lines skipped."""
     entries = []
     try:
@@ -92,7 +94,7 @@ def read_lexicon(path: Path) -> list[Entry]:
 
 def default_lexicon() -> list[Entry]:
     entries: list[Entry] = []
-    for path in sorted((models_dir() / "lexicons").glob("*.tsv")):
+    for path in data_files("lexicons"):
         entries.extend(read_lexicon(path))
     return entries
 
