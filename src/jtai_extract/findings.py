@@ -9,9 +9,9 @@ a finding. Every paragraph outside the lists is kept as narrative, so no text is
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from .document import Section
+from .document import Block, Line, Section
 from .layout import join_lines
 from .sections import LIST_KINDS, clean_heading
 
@@ -26,10 +26,16 @@ class Item:
     text: str
     pages: list[int]
     heading: str | None = None  # subheading (findings), heading (case studies, narrative)
+    lines: list[Line] = field(default_factory=list)  # the printed lines it was read from (layout provenance)
 
-    def add(self, text: str, pages: list[int]) -> None:
-        self.text = join_lines([self.text, text])
-        self.pages.extend(p for p in pages if p not in self.pages)
+    @classmethod
+    def of(cls, section: str, block: Block, heading: str | None) -> Item:
+        return cls(section, block.text, list(block.pages), heading=heading, lines=list(block.lines))
+
+    def add(self, block: Block) -> None:
+        self.text = join_lines([self.text, block.text])
+        self.pages.extend(p for p in block.pages if p not in self.pages)
+        self.lines.extend(block.lines)
 
 
 @dataclass(slots=True)
@@ -56,9 +62,9 @@ def collect(sections: list[Section]) -> Content:
         elif section.kind == "case_study":
             body = section.blocks
             if body:
-                item = Item("case_study", body[0].text, list(body[0].pages), heading=section.heading)
+                item = Item.of("case_study", body[0], section.heading)
                 for block in body[1:]:
-                    item.add(block.text, block.pages)
+                    item.add(block)
                 studies.append(item)
         else:
             heading = section.heading
@@ -66,7 +72,7 @@ def collect(sections: list[Section]) -> Content:
                 if block.kind == "heading":
                     heading = clean_heading(block.text)
                     continue
-                narrative.append(Item(section.kind, block.text, list(block.pages), heading=heading))
+                narrative.append(Item.of(section.kind, block, heading))
     return Content(lists=lists, case_studies=studies, narrative=narrative)
 
 
@@ -81,8 +87,8 @@ def _collect_list(section: Section, items: list[Item], narrative: list[Item]) ->
         if NOTHING_RE.match(block.text):
             continue
         if block.kind == "bullet" or not bulleted:
-            items.append(Item(section.kind, block.text, list(block.pages), heading=subheading))
+            items.append(Item.of(section.kind, block, subheading))
         elif len(items) > start:
-            items[-1].add(block.text, block.pages)
+            items[-1].add(block)
         else:  # an introduction before the first bullet
-            narrative.append(Item(section.kind, block.text, list(block.pages), heading=section.heading))
+            narrative.append(Item.of(section.kind, block, section.heading))

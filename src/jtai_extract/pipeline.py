@@ -17,7 +17,7 @@ from .document import Document, Line
 from .errors import ExtractError
 from .findings import Content, Item, case_study_kind, collect
 from .readers import DEFAULT_ENGINE, Source, read
-from .schema import CaseStudy, Finding, Inspection, Letter, Narrative
+from .schema import Box, CaseStudy, Finding, Inspection, Letter, Narrative
 from .schema import Source as SourceModel
 from .sections import LIST_KINDS, build_sections, classify_heading
 
@@ -162,7 +162,7 @@ def assemble(source: Source, doc: Document, parts: LetterParts, content: Content
         areas_for_improvement=findings["areas_for_improvement"],
         priority_actions=findings["priority_actions"],
         case_studies=[CaseStudy(id=f"C{n}", kind=case_study_kind(item.heading or ""), heading=item.heading or "",
-                                text=item.text, pages=sorted(item.pages))
+                                text=item.text, pages=sorted(item.pages), boxes=boxes(item.lines))
                       for n, item in enumerate(content.case_studies, 1)],
         deadlines=deadlines,
         signatories=fields.signatories(parts.signature, doc.has_layout),
@@ -171,8 +171,26 @@ def assemble(source: Source, doc: Document, parts: LetterParts, content: Content
 
 
 def _finding(id_: str, item: Item) -> Finding:
-    return Finding(id=id_, text=item.text, pages=sorted(item.pages), subheading=item.heading)
+    return Finding(id=id_, text=item.text, pages=sorted(item.pages), subheading=item.heading,
+                   boxes=boxes(item.lines))
 
 
 def _narrative(id_: str, item: Item) -> Narrative:
-    return Narrative(id=id_, section=item.section, heading=item.heading, text=item.text, pages=sorted(item.pages))
+    return Narrative(id=id_, section=item.section, heading=item.heading, text=item.text, pages=sorted(item.pages),
+                     boxes=boxes(item.lines))
+
+
+def boxes(lines: list[Line]) -> list[Box]:
+    """One box per run of an item's lines on one page: the union of their line boxes."""
+    out: list[Box] = []
+    for line in lines:
+        if not line.has_layout:
+            continue
+        last = out[-1] if out else None
+        if last is not None and last.page == line.page:
+            last.x0, last.x1 = min(last.x0, round(line.x0, 1)), max(last.x1, round(line.x1, 1))
+            last.top, last.bottom = min(last.top, round(line.top, 1)), max(last.bottom, round(line.bottom, 1))
+        else:
+            out.append(Box(page=line.page, x0=round(line.x0, 1), top=round(line.top, 1), x1=round(line.x1, 1),
+                           bottom=round(line.bottom, 1)))
+    return out

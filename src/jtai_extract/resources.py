@@ -8,6 +8,7 @@ layout (a user's own rules, or a checkout being edited).
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from importlib.resources.abc import Traversable
@@ -45,3 +46,19 @@ def data_files(folder: str, suffix: str = ".tsv") -> list[Traversable]:
     """The files of a data sub-folder (e.g. ``lexicons``) ending in ``suffix``, by name."""
     found = [p for p in (models_dir() / folder).iterdir() if p.name.endswith(suffix) and p.is_file()]
     return sorted(found, key=lambda p: p.name)
+
+
+@dataclass(frozen=True, slots=True)
+class Label:
+    """A label of TAXONOMY.md: ``kind`` is agency, theme or letter_theme."""
+
+    kind: str
+    slug: str
+    name: str
+    definition: str
+
+
+@cache
+def labels() -> tuple[Label, ...]:
+    """Every label with its readable name and definition (``models/labels.tsv``)."""
+    return tuple(Label(*row[:4]) for row in model_rows("labels.tsv", 4))

@@ -26,6 +26,17 @@ class Evidence(_Model):
     end: int = Field(description="offset just past the last character")
 
 
+class Box(_Model):
+    """Where an item is printed: one box per page it runs over, in PDF points from the page's
+    top-left corner (as pdfplumber measures). Text letters have no layout: no boxes."""
+
+    page: int
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+
+
 class Finding(_Model):
     id: str = Field(description="S1.. strengths, A1.. areas for improvement, P1.. priority actions")
     text: str
@@ -34,6 +45,7 @@ class Finding(_Model):
     agencies: list[str] = []
     themes: list[str] = []
     evidence: list[Evidence] = []
+    boxes: list[Box] = Field([], description="where it is printed, one box per page (PDF input only)")
 
 
 class CaseStudy(_Model):
@@ -45,6 +57,7 @@ class CaseStudy(_Model):
     agencies: list[str] = []
     themes: list[str] = []
     evidence: list[Evidence] = []
+    boxes: list[Box] = Field([], description="where it is printed, one box per page (PDF input only)")
 
 
 class Narrative(_Model):
@@ -56,6 +69,7 @@ class Narrative(_Model):
     agencies: list[str] = []
     themes: list[str] = []
     evidence: list[Evidence] = []
+    boxes: list[Box] = Field([], description="where it is printed, one box per page (PDF input only)")
 
 
 class Source(_Model):

@@ -17,10 +17,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cache
+from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import TYPE_CHECKING
-
-from importlib.resources.abc import Traversable
 
 from .resources import data_files, model_rows
 
