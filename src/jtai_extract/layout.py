@@ -13,6 +13,7 @@ from collections import Counter
 from collections.abc import Callable
 
 from .document import Block, Document, Line
+from .lines import body_size
 
 TOP_BULLETS = "\uf06e\uf0a7\uf0b7\u25fc\u25aa\u25a0\u2022\u25cf\u25a1\uf0d8"
 SUB_BULLETS = "\u2212\u2013o\u25e6-"
@@ -21,15 +22,6 @@ PAGE_NUMBER_RE = re.compile(r"^(page\s+)?\d{1,3}(\s+of\s+\d{1,3})?$", re.I)
 NUMBERED_RE = re.compile(r"^\(?\d{1,2}[.)]\s+[A-Z]")  # "1. The partnership ..." starts a paragraph
 FOOTNOTE_START_RE = re.compile(r"^(\d{1,2}|\*)(\s|[A-Z])")
 SENTENCE_END = (".", "?", "!", ":", ";", ".’", ".”", ".'", '."', ".)")
-
-
-def body_size(doc: Document) -> float:
-    sizes: Counter[float] = Counter()
-    for page in doc.pages:
-        for line in page.lines:
-            if line.size:
-                sizes[line.size] += len(line.text)
-    return sizes.most_common(1)[0][0] if sizes else 0.0
 
 
 def remove_furniture(doc: Document) -> list[Line]:

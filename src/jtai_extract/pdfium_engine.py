@@ -1,14 +1,17 @@
 """The pdfium reading engine (``--engine pdfium``): PDFium, through pypdfium2, delivers the same
 text, boxes, sizes and boldness as pdfplumber, many times faster. It delivers words rather than
 single characters (``lines.py`` takes either): asking PDFium about every character through
-ctypes would cost more than all the rest of the extraction."""
+ctypes would cost more than all the rest of the extraction. Drawn shapes come from the page's
+path objects (inside form XObjects too), as pdfplumber's rects, lines and curves."""
 
 from __future__ import annotations
 
 import ctypes
 import re
 from collections.abc import Callable, Iterator
+from typing import Any
 
+from .document import Rect
 from .errors import ExtractError
 from .lines import RawChar
 
@@ -62,8 +65,9 @@ class _TextPage:
 
     def words(self) -> list[RawChar]:
         """Each word as one RawChar; a trailing raised footnote number as its own; a space the
-        PDF itself prints after a word as " " (pdfium's generated spaces are left to the gap
-        rule of lines.py, as for PDFs without space characters)."""
+        PDF itself prints after a word ends the word's text (pdfium's generated spaces are left
+        to the gap rule of lines.py, as for PDFs without space characters). Carried on the word,
+        the space stays where it belongs even when the boxes of slanted words overlap."""
         out: list[RawChar] = []
         text, count = self.text, min(self.count, len(self.text))
         for m in WORD_RE.finditer(text[:count]):
@@ -85,12 +89,65 @@ class _TextPage:
             else:
                 out.append((word, x0, x1, top, bottom, size, bold))
             if end < count and text[end] == " " and self.raw.FPDFText_IsGenerated(self.tp, end) == 0:
-                out.append((" ", x1, x1, top, bottom, size, bold))
+                out[-1] = (out[-1][0] + " ", *out[-1][1:])
         return out
 
 
+WHITE = 242  # colour components (0..255) this near white do not show on paper (white-filled boxes)
+FORM_DEPTH = 4  # form XObjects nest; deeper than this is not a letter's layout
+
+
+def _visible(raw: Any, obj: Any) -> bool:
+    fill, stroke = ctypes.c_int(), ctypes.c_int()
+    if not raw.FPDFPath_GetDrawMode(obj, ctypes.byref(fill), ctypes.byref(stroke)):
+        return False
+    r, g, b, a = ctypes.c_uint(), ctypes.c_uint(), ctypes.c_uint(), ctypes.c_uint()
+    for used, get in ((fill.value != 0, raw.FPDFPageObj_GetFillColor),
+                      (bool(stroke.value), raw.FPDFPageObj_GetStrokeColor)):
+        if used and get(obj, ctypes.byref(r), ctypes.byref(g), ctypes.byref(b), ctypes.byref(a)) \
+                and a.value > 0 and min(r.value, g.value, b.value) < WHITE:
+            return True
+    return False
+
+
+def _shapes(raw: Any, container: Any, height: float, matrix: tuple[float, ...] = (1, 0, 0, 1, 0, 0),
+            depth: int = 0, form: bool = False) -> list[Rect]:
+    """The boxes of the visible path objects, in page space (top-left origin)."""
+    count = raw.FPDFFormObj_CountObjects(container) if form else raw.FPDFPage_CountObjects(container)
+    out: list[Rect] = []
+    left, bottom, right, top = ctypes.c_float(), ctypes.c_float(), ctypes.c_float(), ctypes.c_float()
+    for i in range(max(count, 0)):
+        obj = raw.FPDFFormObj_GetObject(container, i) if form else raw.FPDFPage_GetObject(container, i)
+        kind = raw.FPDFPageObj_GetType(obj)
+        if kind == raw.FPDF_PAGEOBJ_PATH and _visible(raw, obj):
+            if raw.FPDFPageObj_GetBounds(obj, ctypes.byref(left), ctypes.byref(bottom), ctypes.byref(right),
+                                         ctypes.byref(top)):
+                xs, ys = zip(*(_apply(matrix, x, y) for x in (left.value, right.value)
+                               for y in (bottom.value, top.value)), strict=True)
+                out.append((min(xs), height - max(ys), max(xs), height - min(ys)))
+        elif kind == raw.FPDF_PAGEOBJ_FORM and depth < FORM_DEPTH:
+            m = raw.FS_MATRIX()
+            raw.FPDFPageObj_GetMatrix(obj, ctypes.byref(m))
+            inner = (m.a, m.b, m.c, m.d, m.e, m.f)
+            out.extend(_shapes(raw, obj, height, _compose(inner, matrix), depth + 1, form=True))
+    return out
+
+
+def _apply(m: tuple[float, ...], x: float, y: float) -> tuple[float, float]:
+    return m[0] * x + m[2] * y + m[4], m[1] * x + m[3] * y + m[5]
+
+
+def _compose(inner: tuple[float, ...], outer: tuple[float, ...]) -> tuple[float, ...]:
+    """The matrix that applies ``inner`` first, then ``outer``."""
+    a, b, c, d, e, f = inner
+    x = _apply(outer, e, f)
+    return (outer[0] * a + outer[2] * b, outer[1] * a + outer[3] * b,
+            outer[0] * c + outer[2] * d, outer[1] * c + outer[3] * d, x[0], x[1])
+
+
 def pdfium_pages(data: bytes, bold_font: Callable[[str], bool],
-                 pdf_error: Callable[[Exception], ExtractError]) -> Iterator[tuple[float, float, list[RawChar]]]:
+                 pdf_error: Callable[[Exception], ExtractError]
+                 ) -> Iterator[tuple[float, float, list[RawChar], list[Rect]]]:
     import pypdfium2 as pdfium
     import pypdfium2.raw as raw
 
@@ -107,8 +164,9 @@ def pdfium_pages(data: bytes, bold_font: Callable[[str], bool],
                 raise pdf_error(exc) from None
             width, height = page.get_size()
             words = _TextPage(raw, textpage, height, bold_font).words()
+            shapes = _shapes(raw, page.raw, height)
             textpage.close()
             page.close()
-            yield width, height, words
+            yield width, height, words, shapes
     finally:
         pdf.close()

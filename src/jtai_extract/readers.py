@@ -1,9 +1,10 @@
 """Stage 1: bytes in, pages of characters out.
 
 A reader turns an input into ``Document`` pages of ``Line`` objects. PDF engines only have to
-deliver characters (text, box, size, boldness); ``lines.py`` groups them into lines, so every
-engine shares the same layout code. Plain-text letters (pdftotext output) become lines with no
-layout, pages split on form feeds.
+deliver characters (text, box, size, boldness) and the boxes of the visible shapes drawn on each
+page (rectangles, rules, curves: what frames a boxed study); ``lines.py`` groups the characters
+into lines and the shapes into frames, so every engine shares the same layout code. Plain-text
+letters (pdftotext output) become lines with no layout, pages split on form feeds.
 """
 
 from __future__ import annotations
@@ -15,9 +16,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from .document import Document, Line, Page
+from .document import Document, Line, Page, Rect
 from .errors import ExtractError
-from .lines import RawChar, chars_to_lines
+from .lines import RawChar, assign_frames, body_size, chars_to_lines, frames_of, line_pitch
+from .settings import DEFAULT, LayoutSettings
 
 ENGINES = ("pdfium", "pdfplumber")
 DEFAULT_ENGINE = "pdfium"  # PDFium: the same scores as pdfplumber, many times faster
@@ -67,7 +69,8 @@ def sniff_format(data: bytes) -> str:
     return "text"
 
 
-def read(source: Source, engine: str = DEFAULT_ENGINE, timings: dict[str, float] | None = None) -> Document:
+def read(source: Source, engine: str = DEFAULT_ENGINE, timings: dict[str, float] | None = None,
+         settings: LayoutSettings = DEFAULT) -> Document:
     """Read a PDF or text. ``timings``, if given, receives the seconds spent in the PDF engine
     ("read") and in grouping characters into lines ("lines")."""
     fmt = sniff_format(source.data)
@@ -80,11 +83,11 @@ def read(source: Source, engine: str = DEFAULT_ENGINE, timings: dict[str, float]
     n_chars = 0
     spent = {"read": 0.0, "lines": 0.0}
     clock = time.perf_counter()
-    for number, (width, height, chars) in enumerate(pages_iter, 1):
+    for number, (width, height, chars, graphics) in enumerate(pages_iter, 1):
         now = time.perf_counter()
         spent["read"] += now - clock
         n_chars += len(chars)
-        pages.append(Page(number, width, height, chars_to_lines(chars, number)))
+        pages.append(Page(number, width, height, chars_to_lines(chars, number, settings), graphics=graphics))
         clock = time.perf_counter()
         spent["lines"] += clock - now
     if timings is not None:
@@ -94,7 +97,19 @@ def read(source: Source, engine: str = DEFAULT_ENGINE, timings: dict[str, float]
         raise ExtractError("unreadable", "the PDF has no pages")
     if n_chars < MIN_TEXT_CHARS:
         raise ExtractError("no_text_layer", "the PDF has no text layer (a scan?); run OCR first")
-    return Document(pages=pages, format="pdf", engine=engine)
+    doc = Document(pages=pages, format="pdf", engine=engine)
+    add_frames(doc, settings)
+    return doc
+
+
+def add_frames(doc: Document, settings: LayoutSettings = DEFAULT) -> None:
+    """Join each page's drawn shapes into frames and record on each line the frame it is in."""
+    size, pitch = body_size(doc), line_pitch(doc)
+    first = 0
+    for page in doc.pages:
+        page.frames = frames_of(page.graphics, page.number, first, size, pitch, settings)
+        first += len(page.frames)
+        assign_frames(page.lines, page.frames, size, settings)
 
 
 def read_text(text: str) -> Document:
@@ -124,12 +139,42 @@ def _pdf_error(exc: Exception) -> ExtractError:
     return ExtractError("unreadable", "the PDF is damaged or truncated and cannot be parsed")
 
 
-def pdf_pages(data: bytes, engine: str = DEFAULT_ENGINE) -> Iterator[tuple[float, float, list[RawChar]]]:
-    """Each page's (width, height, characters) from the chosen engine."""
+PageData = tuple[float, float, list[RawChar], list[Rect]]  # width, height, characters, drawn shapes
+
+
+def pdf_pages(data: bytes, engine: str = DEFAULT_ENGINE) -> Iterator[PageData]:
+    """Each page's (width, height, characters, drawn shapes) from the chosen engine."""
     return _pdfium_pages(data) if engine == "pdfium" else _pdfplumber_pages(data)
 
 
-def _pdfplumber_pages(data: bytes) -> Iterator[tuple[float, float, list[RawChar]]]:
+def visible_colour(colour: object) -> bool:
+    """Whether a pdfplumber colour (None: the default black; grey, RGB or CMYK components in
+    0..1; a pattern name) would show on white paper."""
+    if colour is None or isinstance(colour, str):
+        return True
+    values = list(colour) if isinstance(colour, (list, tuple)) else [colour]
+    if not values or not all(isinstance(v, (int, float)) for v in values):
+        return True
+    if len(values) == 4:  # CMYK: white is no ink
+        return any(float(v) > WHITE_INK for v in values)
+    return any(float(v) < 1 - WHITE_INK for v in values[:3])
+
+
+WHITE_INK = 0.05  # colour components within this of white paper do not show (white-filled boxes)
+
+
+def _pdfplumber_shapes(page: object) -> list[Rect]:
+    shapes: list[Rect] = []
+    for kind in ("rects", "lines", "curves"):
+        for obj in getattr(page, kind):
+            filled = obj.get("fill") and visible_colour(obj.get("non_stroking_color"))
+            stroked = obj.get("stroke") and visible_colour(obj.get("stroking_color"))
+            if filled or stroked:
+                shapes.append((float(obj["x0"]), float(obj["top"]), float(obj["x1"]), float(obj["bottom"])))
+    return shapes
+
+
+def _pdfplumber_pages(data: bytes) -> Iterator[PageData]:
     import io
 
     import pdfplumber
@@ -150,18 +195,19 @@ def _pdfplumber_pages(data: bytes) -> Iterator[tuple[float, float, list[RawChar]
                     for c in page.chars
                     if c.get("upright", True)
                 ]
+                shapes = _pdfplumber_shapes(page)
                 width, height = float(page.width), float(page.height)
             except Exception as exc:
                 raise _pdf_error(exc) from None
             finally:
                 page.close()  # drop pdfplumber's per-page caches: memory stays flat
-            yield width, height, chars
+            yield width, height, chars, shapes
     finally:
         with contextlib.suppress(Exception):  # closing a broken file can fail the same way again
             pdf.close()
 
 
-def _pdfium_pages(data: bytes) -> Iterator[tuple[float, float, list[RawChar]]]:
+def _pdfium_pages(data: bytes) -> Iterator[PageData]:
     from .pdfium_engine import pdfium_pages
 
     yield from pdfium_pages(data, _bold_font, _pdf_error)
