@@ -20,6 +20,7 @@ from .readers import DEFAULT_ENGINE, Source, read
 from .schema import Box, CaseStudy, Finding, Inspection, Letter, Narrative
 from .schema import Source as SourceModel
 from .sections import LIST_KINDS, build_sections, classify_heading
+from .settings import DEFAULT, LayoutSettings
 
 if TYPE_CHECKING:
     from .tagging import Tagger
@@ -72,27 +73,28 @@ LetterInput = str | os.PathLike[str] | bytes | bytearray | memoryview | BinaryIO
 
 def extract(letter: LetterInput, engine: str = DEFAULT_ENGINE, tagger: Tagger | None = None, *,
             tags: bool = True, taxonomy: str | None = None,
-            timings: dict[str, float] | None = None) -> Letter:
+            timings: dict[str, float] | None = None, settings: LayoutSettings = DEFAULT) -> Letter:
     """Extract one letter, with its findings tagged.
 
     ``letter`` is a path, the bytes of a PDF or text letter, or a binary file object. Findings
     are tagged with the shipped lexicons (or ``taxonomy``, a user's lexicon file or folder);
     ``tags=False`` skips tagging; ``tagger`` passes a ``Tagger`` built once for many letters.
     Raises ``ExtractError`` (with a contract error code) for bad input. ``timings``, if given,
-    receives the seconds each stage took (for ``make bench``)."""
+    receives the seconds each stage took (for ``make bench``). ``settings`` changes the layout
+    thresholds (``jtai_extract.settings.LayoutSettings``)."""
     spent: dict[str, float] = {}
     source = to_source(letter)
     if tagger is None and tags:
         from .tagging import Tagger
 
         tagger = Tagger.load(taxonomy)
-    doc = read(source, engine, spent)
+    doc = read(source, engine, spent, settings)
     clock = time.perf_counter()
-    lines = layout.remove_furniture(doc)
+    lines = layout.remove_furniture(doc, settings)
     parts = split_letter(lines, doc)
     if not JTAI_RE.search(" ".join(ln.text for ln in lines[:120])):
         raise ExtractError("not_a_jtai_letter", "not a joint targeted area inspection letter")
-    blocks = layout.build_blocks(parts.body, doc, lambda text: classify_heading(text) is not None)
+    blocks = layout.build_blocks(parts.body, doc, lambda text: classify_heading(text) is not None, settings)
     clock = _lap(spent, "layout", clock)
     content = collect(build_sections(blocks))
     letter = assemble(source, doc, parts, content)
