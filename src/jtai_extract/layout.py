@@ -35,6 +35,7 @@ SENTENCE_END = (".", "?", "!", ":", ";", ".’", ".”", ".'", '."', ".)")
 MIN_RUNNING_HEADER_PAGES = 3
 TEXT_BODY_LINE = 40  # characters: shorter lines (headings, ends of paragraphs) do not measure the body width
 TEXT_MAX_FOOTNOTE_TAIL = 6  # lines after pdftotext's page number that can still be the page's footnotes
+TEXT_FOOTNOTE_RUN_ON = 2  # lines of a footnote's end that pdftotext may set apart by a blank line
 
 
 # --- furniture -------------------------------------------------------------------------------
@@ -145,6 +146,9 @@ def text_footnote_start(lines: list[Line], width: int, settings: LayoutSettings 
             continue
         tail = _long_tail(lines, k, j, long)
         if tail is None:
+            if above is not None and j - k <= TEXT_FOOTNOTE_RUN_ON and len(lines[above].text) > long:
+                j = k  # the end of a footnote that pdftotext set apart by a blank line: decided above
+                continue
             break
         start = j = tail
         if tail > k:  # the footnote runs on from body text with no blank line between
@@ -350,7 +354,7 @@ def build_blocks(lines: list[Line], doc: Document, is_known_heading: Callable[[s
     set in plain weight)."""
     if doc.has_layout:
         return blocks_from_layout(lines, LayoutContext.of(doc, is_known_heading, settings))
-    return _blocks_from_text(lines, is_known_heading, settings)
+    return _blocks_from_text(lines, is_known_heading, text_body_width(doc, settings), settings)
 
 
 def blocks_from_layout(lines: list[Line], ctx: LayoutContext) -> list[Block]:
@@ -398,17 +402,23 @@ def _ends_sentence(text: str) -> bool:
     return text.rstrip().endswith(SENTENCE_END)
 
 
-def _blocks_from_text(lines: list[Line], is_known_heading: Callable[[str], bool],
+def _blocks_from_text(lines: list[Line], is_known_heading: Callable[[str], bool], body_width: int,
                       settings: LayoutSettings = DEFAULT) -> list[Block]:
     b = _Builder()
     width = max((len(ln.text) for ln in lines), default=80)
     texts = [ln.text for ln in lines]
     pending_glyph = False
+    wrapped_heading = False  # the next line is the second line of a heading
     prev_text = ""
     prev_heading = False
     top_glyph = ""
     for i, line in enumerate(lines):
         if not line.text:
+            continue
+        if wrapped_heading:
+            b.extend(line, line.text)
+            wrapped_heading = False
+            prev_heading, prev_text = True, line.text
             continue
         glyph, text = _strip_bullet(line.text)
         if glyph is not None and not text:
@@ -417,7 +427,10 @@ def _blocks_from_text(lines: list[Line], is_known_heading: Callable[[str], bool]
         if pending_glyph:
             glyph, pending_glyph = "\u2022", False
         last = b.last
-        nxt = next((t for t in texts[i + 1:] if t), "")
+        following = [t for t in texts[i + 1:i + 8] if t][:2]
+        nxt = following[0] if following else ""
+        after = following[1] if len(following) > 1 else ""
+        before = "" if prev_heading else prev_text
         if glyph is not None:
             # without indentation, a dash or "o" under a different glyph is a sub-bullet
             if glyph in SUB_BULLETS and glyph != top_glyph and last is not None and last.kind == "bullet":
@@ -425,8 +438,10 @@ def _blocks_from_text(lines: list[Line], is_known_heading: Callable[[str], bool]
             else:
                 b.start("bullet", line, text)
                 top_glyph = glyph
-        elif is_known_heading(text) or _looks_like_subheading(text, "" if prev_heading else prev_text, nxt):
+        elif is_known_heading(text) or text_heading_lines(text, before, nxt, after, body_width, settings):
             b.start("heading", line, text)
+            wrapped_heading = not is_known_heading(text) and text_heading_lines(
+                text, before, nxt, after, body_width, settings) == 2
             prev_heading = True
             prev_text = text
             continue
@@ -441,8 +456,25 @@ def _blocks_from_text(lines: list[Line], is_known_heading: Callable[[str], bool]
     return b.finish()
 
 
-def _looks_like_subheading(text: str, prev_text: str, next_text: str) -> bool:
-    """A short unpunctuated line between a finished sentence and a bullet: a list sub-heading."""
-    return (len(text) < 90 and text[:1].isupper() and not _ends_sentence(text)
-            and (not prev_text or _ends_sentence(prev_text))
-            and _strip_bullet(next_text)[0] is not None)
+TEXT_HEADING_CHARS = 90  # a heading line of a text letter is shorter than this
+
+
+def text_heading_lines(text: str, prev_text: str, next_text: str, after_text: str, width: int,
+                       settings: LayoutSettings = DEFAULT) -> int:
+    """How many lines (0, 1 or 2) of a text letter make an unknown heading, starting with
+    ``text``: a short unpunctuated line after a finished sentence, before a bullet or a new
+    paragraph; or such a heading wrapped onto a second, short line. ``width``: the body width."""
+    if not (len(text) < TEXT_HEADING_CHARS and text[:1].isupper() and not _ends_sentence(text)
+            and (not prev_text or _ends_sentence(prev_text))):
+        return 0
+    short = settings.text_paragraph_end * width
+
+    def opens_block(following: str) -> bool:
+        return _strip_bullet(following)[0] is not None or following[:1].isupper()
+
+    if _strip_bullet(next_text)[0] is not None or (len(text) < short and opens_block(next_text)):
+        return 1
+    if (next_text[:1].islower() and len(next_text) < short / 2 and not _ends_sentence(next_text)
+            and opens_block(after_text)):
+        return 2
+    return 0
