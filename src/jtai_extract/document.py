@@ -100,3 +100,5 @@ class Section:
     kind: str
     heading: str | None
     blocks: list[Block] = field(default_factory=list)
+    frame: int | None = None  # the drawn frame the section's heading is printed in, if any
+    style: str | None = None  # lists: how the items are printed ("bullet", "numbered" or "plain")

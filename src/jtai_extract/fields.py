@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from dataclasses import dataclass
 from functools import cache
 
 from .document import Line
@@ -73,24 +74,121 @@ def inspection_dates(text: str, letter_iso: str | None) -> tuple[str | None, str
 
 @cache
 def _compiled(name: str, flags: int = re.I) -> tuple[tuple[str, re.Pattern[str]], ...]:
-    return tuple((label, re.compile(pattern, flags)) for label, pattern in model_rows(name, 2))
+    return tuple((row[0], re.compile(row[1], flags)) for row in model_rows(name, 2))
 
 
-def letter_theme(title: str | None, opening: str) -> Theme:
-    """The deep-dive theme: from the 'deep dive' sentence, else the title, else the sentences
-    about the inspection's focus, else the whole opening."""
-    # plain text keeps footnote numbers glued after full stops ("Borough.1 This ...")
-    sentences = re.split(r"(?<=[.!?])\s+|(?<=[.!?]\d)\s+|(?<=[.!?]\d\d)\s+", opening)
-    deep_dive = [s for s in sentences if re.search(r"deep\s+dive", s, re.I)]
-    focus = [s for s in sentences if re.search(r"focus|looked at|inspection of", s, re.I)]
-    for text in [*deep_dive, title or "", *focus, opening]:
-        # the 2016-20 series is titled "abuse and neglect" whatever its deep dive: not a theme
-        text = re.sub(r"(all forms of )?abuse,? and neglect", "", text, flags=re.I)
-        for label, pattern in _compiled("letter_themes.tsv"):
-            m = pattern.search(text)
-            if m:
-                return Theme(label=label, text=m.group(0).strip())
+# --- the letter's theme: what its deep dive is into --------------------------------------------
+
+SENTENCE_SPLIT_RE = re.compile(r"(?<=[.!?])\s+|(?<=[.!?]\d)\s+|(?<=[.!?]\d\d)\s+")  # text keeps "Borough.1 This"
+DEEP_DIVE_RE = re.compile(r"deep[\s-]*dive[’'‘]?(?:\s+(?:focus|aspect|element))?(?:\s+(?:on|into|of|in)\s+|\s+)"
+                          r"(?P<object>.+)$", re.I)
+RESPONSE_RE = re.compile(r"\bresponse\s+to\s+(?P<object>.+?)\s*[.]?$", re.I)
+SERIES_RE = re.compile(r"(all\s+forms\s+of\s+)?abuse,?\s+and\s+neglect", re.I)  # the 2016-20 series, not a theme
+INSERTED_WORDS = 3  # words a phrase of letter_themes.tsv may have inserted ("families in X who need help")
+QUOTE_CHARS = 200  # how much of a sentence a warning quotes
+
+
+@cache
+def _theme_patterns() -> tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...]:
+    """Each letter theme's pattern as written, and a loose one allowing words inserted between
+    the words of the phrase."""
+    out = []
+    for label, pattern, *_ in model_rows("letter_themes.tsv", 2):
+        loose = pattern.replace(r"\s+", rf"\s+(?:[\w’'-]+,?\s+){{0,{INSERTED_WORDS}}}?")
+        out.append((label, re.compile(pattern, re.I), re.compile(loose, re.I)))
+    return tuple(out)
+
+
+@dataclass(slots=True)
+class ThemeMatch:
+    label: str
+    text: str
+    start: int
+    end: int
+    rank: int  # the row of letter_themes.tsv: the more specific themes come first
+
+
+def theme_matches(phrase: str) -> list[ThemeMatch]:
+    """The letter themes a phrase names, in the order it names them. Patterns matching the same
+    words are one naming (the more specific row wins: "child sexual exploitation, gangs and
+    missing children" is exploitation and missing, not also sexual exploitation and missing);
+    words inserted in a theme's phrase are tolerated when nothing matches as written."""
+    for loose in (False, True):
+        found = [ThemeMatch(label, m.group(0).strip(), m.start(), m.end(), rank)
+                 for rank, (label, strict, tolerant) in enumerate(_theme_patterns())
+                 for m in (tolerant if loose else strict).finditer(phrase)]
+        if found:
+            break
+    found.sort(key=lambda t: (t.start, t.rank))
+    namings: list[list[ThemeMatch]] = []
+    for match in found:
+        if namings and match.start < max(t.end for t in namings[-1]):
+            namings[-1].append(match)
+        else:
+            namings.append([match])
+    chosen = [min(group, key=lambda t: t.rank) for group in namings]
+    out: list[ThemeMatch] = []
+    for match in chosen:
+        if all(m.label != match.label for m in out):
+            out.append(match)
+    return out
+
+
+def _without_area(phrase: str, area_name: str | None) -> str:
+    phrase = SERIES_RE.sub("", phrase)
+    if area_name:
+        name = re.escape(area_name)
+        phrase = re.sub(rf"\s*\b(?:in|across|for)\s+(?:the\s+)?{name}\b|\b{name}(?:’s|'s)?\s*", " ", phrase, flags=re.I)
+    return " ".join(phrase.split())
+
+
+def theme_phrases(title: str | None, opening: str) -> list[tuple[str, str]]:
+    """What the letter says its deep dive is into, most telling first, as (sentence, phrase):
+    the object of each 'deep dive' sentence, then of each "response to ..." in the opening,
+    then the title's."""
+    sentences = SENTENCE_SPLIT_RE.split(opening)
+    out = []
+    for s in sentences:
+        m = DEEP_DIVE_RE.search(s)
+        if m:
+            out.append((s, m.group("object")))
+    for s in sentences:
+        m = RESPONSE_RE.search(s)
+        if m and not DEEP_DIVE_RE.search(s):
+            out.append((s, m.group("object")))
+    if title:
+        m = RESPONSE_RE.search(title)
+        out.append((title, m.group("object") if m else title))
+    return out
+
+
+def letter_theme(title: str | None, opening: str, area_name: str | None = None,
+                 warnings: list[str] | None = None) -> Theme:
+    """The deep-dive theme: from the first phrase saying what the deep dive is into that names
+    a known theme (``theme_phrases``); the theme it names first when it names several (with a
+    warning). A letter whose deep dive names no known theme has none (``null``), with a warning
+    quoting its deep-dive sentence: never a guess from the rest of the letter."""
+    phrases = theme_phrases(title, opening)
+    for sentence, phrase in phrases:
+        matches = theme_matches(_without_area(phrase, area_name))
+        if not matches:
+            continue
+        if len(matches) > 1 and warnings is not None:
+            names = ", ".join(f"{m.label} ('{m.text}')" for m in matches)
+            warnings.append(f"the deep dive names several themes: {names}; took {matches[0].label}, named first, "
+                            f"from: '{_quote(sentence)}'")
+        return Theme(label=matches[0].label, text=matches[0].text)
+    if warnings is not None:
+        if phrases and (len(phrases) > 1 or not title):
+            warnings.append(f"no known theme in the deep dive: '{_quote(phrases[0][0])}'")
+        else:
+            warnings.append("no theme found: the letter names no deep dive")
     return Theme(label=None, text=None)
+
+
+def _quote(sentence: str) -> str:
+    sentence = " ".join(sentence.split())
+    return sentence if len(sentence) <= QUOTE_CHARS else sentence[:QUOTE_CHARS].rstrip() + " …"
 
 
 def inspectorates(opening: str) -> list[str]:
@@ -147,6 +245,9 @@ def area(title: str | None, salutation: str | None, opening: str = "") -> str | 
 TITLE = (r"(?:(?:Acting\s+|Temporary\s+|Detective\s+)?(?:Dr|Sir|Dame|Ms|Mr|Mrs|Miss|Professor|Prof|Cllr|"
          r"Councillor|Lord|Lady|Baroness|Chief\s+Superintendent|Chief\s+Supt|Superintendent|Supt|Chief\s+Constable|"
          r"Chief\s+Inspector)\.?\s+)")
+TITLE_WORDS = {"Dr", "Sir", "Dame", "Ms", "Mr", "Mrs", "Miss", "Professor", "Prof", "Cllr", "Councillor", "Lord",
+               "Lady", "Baroness", "Acting", "Temporary", "Detective", "Chief", "Superintendent", "Supt",
+               "Constable", "Inspector"}
 ROLE_START = (r"Assistant|Director|Designated|Chief|Manager|Head|Executive|Interim|Deputy|Strategic|Probation|"
               r"Commissioner|Service|Named|Lead|Senior|Acting|Divisional|Regional|Independent|Chair|CEO|"
               r"Accountable|Associate|Principal|Borough|Consultant|Nurse|Medical|Superintendent|Detective")
@@ -154,15 +255,22 @@ NOT_NAME = (rf"(?!(?:{ROLE_START}|Police|Council|Commissioning|Integrated|Comman
             r"Partnership|Health|Clinical|National|North|South|East|West|Youth|Local|Safeguarding|Children|Public|"
             r"Metropolitan|County|City|Programme|Operational|Corporate|Officer|Community|Company|Central|"
             r"Country|Rehabilitation|Division|Services|Limited|The)\b)")
-NAME_WORD = rf"{NOT_NAME}[A-Z][a-z’'\-]+(?:[A-Z][a-z’'\-]+)?\b"
-ADDRESSEE_RE = re.compile(rf"^(?P<name>{TITLE}?{NAME_WORD}(?:\s+{NAME_WORD}){{1,3}})"
+UPPER, LOWER = "A-ZÀ-ÖØ-Þ", "a-zß-öø-ÿ"
+# one capitalised part: O’Brien, D’Austin, McMillan, MacDonald, FitzGerald
+NAME_PIECE = rf"(?:[{UPPER}][’'])?[{UPPER}][{LOWER}]+(?:[{UPPER}][{LOWER}]+)*"
+NAME_WORD = rf"{NOT_NAME}{NAME_PIECE}(?:-{NAME_PIECE})*(?![\w’'])"  # hyphenated: Jones-Smith, Anne-Marie
+# lower-case particles inside a name: Pieter van der Berg, Maria de la Cruz
+PARTICLE = r"(?:de|da|di|du|del|della|der|den|des|van|von|le|la|ter|ten|dos|das|bin|ibn|al|el|ap)"
+NAME = rf"{TITLE}?{NAME_WORD}(?:\s+(?:{PARTICLE}\s+){{0,2}}{NAME_WORD}){{1,4}}"
+ADDRESSEE_RE = re.compile(rf"^(?P<name>{NAME})"
                           rf"(?P<post>(?:,?\s+(?:[A-Z]{{2,}}|QC|KC|DL)\b)*)"
                           rf"(?P<rest>(?:\s*,|\s+[–-]\s|\s+(?:{ROLE_START})\b|\s*$).*)$")
 DANGLING = (",", " and", " of", " &", " for", " the", "’s", "'s", "/", " to", " –", "-", "(")
 
 
-PAIR_RE = re.compile(rf"^(?P<a>{TITLE}?{NAME_WORD}(?:\s+{NAME_WORD}){{1,2}})\s+(?:and|&)\s+"
-                     rf"(?P<b>{TITLE}?{NAME_WORD}(?:\s+{NAME_WORD}){{1,2}})(?P<rest>\s*,.*)$")
+PAIR_RE = re.compile(rf"^(?P<a>{NAME})\s+(?:and|&)\s+(?P<b>{NAME})(?P<rest>\s*,.*)$")
+# "A, role, and B, role, organisation": two people with their own roles on one line
+TWO_ROLES_RE = re.compile(rf"^(?P<a>{NAME}\s*,[^;]+?),\s+(?:and|&)\s+(?P<b>{NAME}\s*,.+)$")
 
 
 def addressee_lines(header: list[Line]) -> list[str]:
@@ -188,8 +296,12 @@ def split_name(raw: str) -> str:
     tokens = raw.replace(",", " ").split()
     while len(tokens) > 2 and POSTNOMINAL_RE.match(tokens[-1]):
         tokens.pop()
-    # glyphs set tight in some PDFs run two names together ("YvetteStanley")
-    return re.sub(r"(?<=[a-z]{3})(?=[A-Z][a-z]{2})", " ", " ".join(tokens))
+    # glyphs set tight in some PDFs run a whole name together ("YvetteStanley"); a name of
+    # several words keeps its inner capitals ("Lena FitzGerald", "Alan MacDonald")
+    named = [t for t in tokens if t.rstrip(".") not in TITLE_WORDS]
+    if len(named) == 1:
+        tokens = [re.sub(r"(?<=[a-z]{3})(?=[A-Z][a-z]{2})", " ", t) for t in tokens]
+    return " ".join(tokens)
 
 
 def agency_label(*texts: str | None) -> str | None:
@@ -203,13 +315,17 @@ def agency_label(*texts: str | None) -> str | None:
 
 
 def split_people(entry: str) -> list[str]:
-    """Two people run together: "A, role; B, role" or "A and B, Joint Chairs, ..." -> one each."""
+    """Two people on one line: "A, role; B, role", "A and B, Joint Chairs, ..." or "A, role, and
+    B, role, ..." -> one entry each."""
     parts = [p.strip() for p in entry.split(";") if p.strip()]
     if len(parts) > 1 and all(ADDRESSEE_RE.match(p) for p in parts):
         return [q for p in parts for q in split_people(p)]
     m = PAIR_RE.match(entry)
     if m:
         return [m.group("a") + m.group("rest"), m.group("b") + m.group("rest")]
+    m = TWO_ROLES_RE.match(entry)
+    if m and ADDRESSEE_RE.match(m.group("b")) and ADDRESSEE_RE.match(m.group("a")):
+        return [m.group("a").rstrip(" ,"), *split_people(m.group("b"))]
     return [entry]
 
 
@@ -272,7 +388,8 @@ def deadlines(next_steps: str) -> list[Deadline]:
 
 # --- signatures -----------------------------------------------------------------------------
 
-NAME_RE = re.compile(r"^(?:(?:Dr|Sir|Dame|Professor|Mr|Mrs|Ms|Miss)\.?\s+)?[A-Z][\w’'.-]+(?:\s+[A-Z][\w’'.-]*){1,3}$")
+NAME_RE = re.compile(rf"^(?:(?:Dr|Sir|Dame|Professor|Mr|Mrs|Ms|Miss)\.?\s+)?[{UPPER}][\w’'.-]+"
+                     rf"(?:\s+(?:{PARTICLE}\s+){{0,2}}[{UPPER}][\w’'.-]*){{1,3}}$")
 ROLE_WORDS = re.compile(r"\b(Director|Inspector|Chief|Commission|Ofsted|Probation|Constabulary|Services?|Care|"
                         r"Social|National|Deputy|Assistant|Head|Healthcare|Regional|Majesty|HMI|Quality)\b")
 

@@ -3,19 +3,34 @@
 One finding = one top-level bullet with its sub-bullets; a list with no bullet glyphs has one
 finding per paragraph; a paragraph that follows a bullet in a bulleted list continues it (as
 the letters print a bullet's second paragraph); "There are no areas for priority action" is not
-a finding. Every paragraph outside the lists is kept as narrative, so no text is dropped.
+a finding, and the letters' standing wording (``models/boilerplate.tsv``: "All references to
+children in this letter relate to ...") is narrative wherever it is printed. Every paragraph
+outside the lists is kept as narrative, so no text is dropped.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cache
 
 from .document import Block, Line, Section
 from .layout import join_lines
+from .resources import model_rows
 from .sections import LIST_KINDS, clean_heading
 
 NOTHING_RE = re.compile(r"^there\s+(are|is|were)\s+no\s+(areas?|priority|actions?|specific)\b", re.I)
+
+
+@cache
+def _boilerplate() -> tuple[re.Pattern[str], ...]:
+    return tuple(re.compile(pattern, re.I) for pattern, *_ in model_rows("boilerplate.tsv", 1))
+
+
+def is_boilerplate(text: str) -> bool:
+    """A paragraph of the letters' standing wording (``models/boilerplate.tsv``): narrative,
+    never a finding, wherever it is printed."""
+    return any(p.match(text) for p in _boilerplate())
 
 
 @dataclass(slots=True)
@@ -43,6 +58,7 @@ class Content:
     lists: dict[str, list[Item]]
     case_studies: list[Item]
     narrative: list[Item]
+    sections: list[Section] = field(default_factory=list)
 
 
 def case_study_kind(heading: str) -> str:
@@ -73,7 +89,7 @@ def collect(sections: list[Section]) -> Content:
                     heading = clean_heading(block.text)
                     continue
                 narrative.append(Item.of(section.kind, block, heading))
-    return Content(lists=lists, case_studies=studies, narrative=narrative)
+    return Content(lists=lists, case_studies=studies, narrative=narrative, sections=sections)
 
 
 def _collect_list(section: Section, items: list[Item], narrative: list[Item]) -> None:
@@ -85,6 +101,9 @@ def _collect_list(section: Section, items: list[Item], narrative: list[Item]) ->
             subheading = clean_heading(block.text)
             continue
         if NOTHING_RE.match(block.text):
+            continue
+        if is_boilerplate(block.text):
+            narrative.append(Item.of(section.kind, block, section.heading))
             continue
         if block.kind == "bullet" or not bulleted:
             items.append(Item.of(section.kind, block, subheading))

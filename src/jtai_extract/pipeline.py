@@ -148,12 +148,13 @@ def assemble(source: Source, doc: Document, parts: LetterParts, content: Content
     for label, value in (("letter date", letter_date), ("inspection dates", start), ("title", parts.title)):
         if value is None:
             warnings.append(f"no {label} found")
-    theme = fields.letter_theme(parts.title, opening)
+    area = fields.area(parts.title, parts.salutation, opening)
+    theme = fields.letter_theme(parts.title, opening, area, warnings)
     return Letter(
         source=SourceModel(path=source.path, sha256=source.sha256, format=doc.format, pages=len(doc.pages)),
         title=parts.title,
         letter_date=letter_date,
-        area=fields.area(parts.title, parts.salutation, opening),
+        area=area,
         theme=theme,
         inspection=Inspection(start=start, end=end),
         inspectorates=fields.inspectorates(f"{parts.title or ''} {opening[:1500]}"),
