@@ -400,6 +400,10 @@ def _looks_like_name(text: str) -> bool:
 
 
 def signatories(lines: list[Line], has_layout: bool) -> list[Signatory]:
+    if not has_layout:
+        chunks = _text_chunks(lines)
+        if len(chunks) > 1:
+            return text_signatories(chunks)
     lines = [ln for ln in lines if ln.text and not re.match(r"^yours\s+(sincerely|faithfully)", ln.text, re.I)]
     if has_layout and lines:
         xs = sorted({round(ln.x0) for ln in lines})
@@ -430,6 +434,79 @@ def signatories(lines: list[Line], has_layout: bool) -> list[Signatory]:
             role = lines[i + 1].text if i + 1 < len(lines) and not _looks_like_name(lines[i + 1].text) else None
             found.append(Signatory(name=split_name(line.text), role=role,
                                    inspectorate=inspectorate_of(role or "")))
+    return found
+
+
+def _text_chunks(lines: list[Line]) -> list[list[str]]:
+    """The signature block of a text letter as runs of lines between blank lines."""
+    chunks: list[list[str]] = [[]]
+    for line in lines:
+        text = line.text.strip()
+        if re.match(r"^yours\s+(sincerely|faithfully)", text, re.I):
+            continue
+        if text:
+            chunks[-1].append(text)
+        elif chunks[-1]:
+            chunks.append([])
+    return [c for c in chunks if c]
+
+
+def inspectorates_in_order(text: str) -> list[str]:
+    """The inspectorates a text names, in the order it names them ("HMI Constabulary and Fire &
+    Rescue HMI Probation": a header line of two columns)."""
+    found = sorted((m.start(), name) for name, pattern in _compiled("inspectorates.tsv", 0)
+                   for m in pattern.finditer(text))
+    out: list[str] = []
+    for _, name in found:
+        if not out or out[-1] != name:
+            out.append(name)
+    return out
+
+
+def text_signatories(chunks: list[list[str]]) -> list[Signatory]:
+    """Signatories of a text letter, whose signature block pdftotext prints one cell at a time.
+    Stacked boxes (2022+) are a name and its role lines together, and so are some grid cells
+    (with the row's column headers, the inspectorates, before them). Otherwise the 2016-20 grid
+    comes out row by row: the headers, the names, then the roles, each cell apart; so the k
+    names of a row take the k roles after them, in order, and the inspectorates of the headers
+    before them. When a column's signature is an image (no name), its role is left over:
+    the roles that name one of the row's inspectorates are matched first."""
+    found: list[Signatory] = []
+    headers: list[str] = []  # the inspectorates of the header cells before the current names
+    i = 0
+    while i < len(chunks):
+        chunk = chunks[i]
+        if not _looks_like_name(chunk[0]):
+            headers.extend(inspectorates_in_order(" ".join(chunk)))
+            i += 1
+            continue
+        if len(chunk) > 1:  # stacked boxes, or grid cells printed whole: name and role together
+            cells = []
+            while i < len(chunks) and len(chunks[i]) > 1 and _looks_like_name(chunks[i][0]):
+                cells.append(chunks[i])
+                i += 1
+            for n, cell in enumerate(cells):
+                role = " ".join(cell[1:])
+                own = headers[n] if len(headers) == len(cells) else None
+                found.append(Signatory(name=split_name(cell[0]), role=role, inspectorate=own or inspectorate_of(role)))
+            headers = []
+            continue
+        names = []
+        while i < len(chunks) and len(chunks[i]) == 1 and _looks_like_name(chunks[i][0]):
+            names.append(split_name(chunks[i][0]))
+            i += 1
+        columns = max(len(names), len(headers))
+        roles = []
+        while i < len(chunks) and len(roles) < columns and not _looks_like_name(chunks[i][0]):
+            roles.append(" ".join(chunks[i]))
+            i += 1
+        if len(roles) > len(names):
+            roles.sort(key=lambda r: inspectorate_of(r) not in headers)  # stable: the rest keep their order
+        for n, name in enumerate(names):
+            role = roles[n] if n < len(roles) else None
+            own = headers[n] if len(headers) == len(names) else None
+            found.append(Signatory(name=name, role=role, inspectorate=own or inspectorate_of(role or "")))
+        headers = []
     return found
 
 
