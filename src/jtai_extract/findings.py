@@ -59,6 +59,7 @@ class Content:
     case_studies: list[Item]
     narrative: list[Item]
     sections: list[Section] = field(default_factory=list)
+    empty_lists: list[str] = field(default_factory=list)  # headings of list sections that gave no items
 
 
 def case_study_kind(heading: str) -> str:
@@ -72,9 +73,11 @@ def collect(sections: list[Section]) -> Content:
     lists: dict[str, list[Item]] = {k: [] for k in LIST_KINDS}
     studies: list[Item] = []
     narrative: list[Item] = []
+    empty: list[str] = []
     for section in sections:
         if section.kind in LIST_KINDS:
-            _collect_list(section, lists[section.kind], narrative)
+            if not _collect_list(section, lists[section.kind], narrative):
+                empty.append(section.heading or section.kind)
         elif section.kind == "case_study":
             body = section.blocks
             if body:
@@ -89,18 +92,22 @@ def collect(sections: list[Section]) -> Content:
                     heading = clean_heading(block.text)
                     continue
                 narrative.append(Item.of(section.kind, block, heading))
-    return Content(lists=lists, case_studies=studies, narrative=narrative, sections=sections)
+    return Content(lists=lists, case_studies=studies, narrative=narrative, sections=sections, empty_lists=empty)
 
 
-def _collect_list(section: Section, items: list[Item], narrative: list[Item]) -> None:
+def _collect_list(section: Section, items: list[Item], narrative: list[Item]) -> bool:
+    """The items of one list section, added to ``items``; False when it gave none (and does not
+    say there are none)."""
     bulleted = any(b.kind == "bullet" for b in section.blocks)
     subheading: str | None = None
     start = len(items)
+    none_to_list = False
     for block in section.blocks:
         if block.kind == "heading":
             subheading = clean_heading(block.text)
             continue
         if NOTHING_RE.match(block.text):
+            none_to_list = True
             continue
         if is_boilerplate(block.text):
             narrative.append(Item.of(section.kind, block, section.heading))
@@ -111,3 +118,4 @@ def _collect_list(section: Section, items: list[Item], narrative: list[Item]) ->
             items[-1].add(block)
         else:  # an introduction before the first bullet
             narrative.append(Item.of(section.kind, block, section.heading))
+    return len(items) > start or none_to_list

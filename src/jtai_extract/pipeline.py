@@ -17,7 +17,7 @@ from .document import Document, Line
 from .errors import ExtractError
 from .findings import Content, Item, case_study_kind, collect
 from .readers import DEFAULT_ENGINE, Source, read
-from .schema import Box, CaseStudy, Finding, Inspection, Letter, Narrative
+from .schema import Addressee, Box, CaseStudy, Finding, Inspection, Letter, Narrative, Signatory
 from .schema import Source as SourceModel
 from .sections import LIST_KINDS, build_sections, classify_heading
 from .settings import DEFAULT, LayoutSettings
@@ -140,8 +140,10 @@ def assemble(source: Source, doc: Document, parts: LetterParts, content: Content
     findings = {kind: [_finding(f"{ID_PREFIX[kind]}{n}", item) for n, item in enumerate(content.lists[kind], 1)]
                 for kind in LIST_KINDS}
     for kind, name in (("strengths", "strengths"), ("areas_for_improvement", "areas for improvement")):
-        if not findings[kind]:
+        if not findings[kind] and not any(s.kind == kind for s in content.sections):
             warnings.append(f"no {name} section found")
+    for heading in content.empty_lists:
+        warnings.append(f"the '{heading}' section has no items: its items may have been read as narrative")
     deadlines = fields.deadlines(next_steps or " ".join(i.text for i in content.narrative[-6:]))
     if not deadlines:
         warnings.append("no deadline for the written statement of action found")
@@ -149,7 +151,17 @@ def assemble(source: Source, doc: Document, parts: LetterParts, content: Content
         if value is None:
             warnings.append(f"no {label} found")
     area = fields.area(parts.title, parts.salutation, opening)
+    if not area:
+        warnings.append("no area found in the title, the opening or the salutation")
     theme = fields.letter_theme(parts.title, opening, area, warnings)
+    inspectorates = fields.inspectorates(f"{parts.title or ''} {opening[:1500]}")
+    if not inspectorates:
+        warnings.append("no inspectorates named in the title or the opening")
+    studies = [CaseStudy(id=f"C{n}", kind=case_study_kind(item.heading or ""), heading=item.heading or "",
+                         text=item.text, pages=sorted(item.pages), boxes=boxes(item.lines))
+               for n, item in enumerate(content.case_studies, 1)]
+    signatories = fields.signatories(parts.signature, doc.has_layout)
+    warnings.extend(sanity_warnings(doc, content, people, signatories, studies))
     return Letter(
         source=SourceModel(path=source.path, sha256=source.sha256, format=doc.format, pages=len(doc.pages)),
         title=parts.title,
@@ -157,20 +169,52 @@ def assemble(source: Source, doc: Document, parts: LetterParts, content: Content
         area=area,
         theme=theme,
         inspection=Inspection(start=start, end=end),
-        inspectorates=fields.inspectorates(f"{parts.title or ''} {opening[:1500]}"),
+        inspectorates=inspectorates,
         addressees=people,
         agencies=fields.agencies(people),
         narrative=[_narrative(f"N{n}", item) for n, item in enumerate(content.narrative, 1)],
         strengths=findings["strengths"],
         areas_for_improvement=findings["areas_for_improvement"],
         priority_actions=findings["priority_actions"],
-        case_studies=[CaseStudy(id=f"C{n}", kind=case_study_kind(item.heading or ""), heading=item.heading or "",
-                                text=item.text, pages=sorted(item.pages), boxes=boxes(item.lines))
-                      for n, item in enumerate(content.case_studies, 1)],
+        case_studies=studies,
         deadlines=deadlines,
-        signatories=fields.signatories(parts.signature, doc.has_layout),
+        signatories=signatories,
         warnings=warnings,
     )
+
+
+# Sanity limits, in printed lines and sections. Real organisations wrap onto a second line (in
+# the dev letters, up to 1.5 lines); real case studies run to 2.5 times a letter's median section.
+ORGANISATION_LINES = 2.0
+NAME_LINES = 1.0
+STUDY_SECTIONS = 3.0
+
+
+def sanity_warnings(doc: Document, content: Content, people: list[Addressee], signatories: list[Signatory],
+                    studies: list[CaseStudy]) -> list[str]:
+    """What a wrong extraction looks like, said in words: a name longer than a printed line or
+    an organisation longer than two (lines of the header ran together); a case study
+    longer than three times the median of the letter's other sections (it ran on past its end)."""
+    out: list[str] = []
+    line = layout.text_body_width(doc)
+    for person in people:
+        for what, value, limit in (("name", person.name, NAME_LINES), ("organisation", person.organisation,
+                                                                        ORGANISATION_LINES)):
+            if value and len(value) > limit * line:
+                out.append(f"addressee {person.name!r}: the {what} is longer than {limit:g} printed line(s) "
+                           f"({len(value)} characters): lines of the header may have run together")
+    for signatory in signatories:
+        if len(signatory.name) > NAME_LINES * line:
+            out.append(f"signatory {signatory.name!r}: the name is longer than a printed line")
+    sizes = sorted(sum(len(b.text) for b in s.blocks) for s in content.sections
+                   if s.blocks and s.kind != "case_study")
+    if sizes and studies:
+        median = sizes[len(sizes) // 2]
+        for study in studies:
+            if len(study.text) > STUDY_SECTIONS * median:
+                out.append(f"case study {study.id} ('{study.heading}') is {len(study.text) / median:.1f} times as long "
+                           f"as the letter's median section: it may run on past its end")
+    return out
 
 
 def _finding(id_: str, item: Item) -> Finding:
