@@ -177,13 +177,20 @@ def letter_theme(title: str | None, opening: str, area_name: str | None = None,
             names = ", ".join(f"{m.label} ('{m.text}')" for m in matches)
             warnings.append(f"the deep dive names several themes: {names}; took {matches[0].label}, named first, "
                             f"from: '{_quote(sentence)}'")
-        return Theme(label=matches[0].label, text=matches[0].text)
+        return Theme(label=matches[0].label, text=_verbatim(matches[0], phrase))
     if warnings is not None:
         if phrases and (len(phrases) > 1 or not title):
             warnings.append(f"no known theme in the deep dive: '{_quote(phrases[0][0])}'")
         else:
             warnings.append("no theme found: the letter names no deep dive")
     return Theme(label=None, text=None)
+
+
+def _verbatim(match: ThemeMatch, phrase: str) -> str:
+    """The theme's words as the letter prints them (with the area's name, if it sat inside)."""
+    tolerant = next(t for label, _, t in _theme_patterns() if label == match.label)
+    found = tolerant.search(phrase)
+    return " ".join(found.group(0).split()) if found else match.text
 
 
 def _quote(sentence: str) -> str:

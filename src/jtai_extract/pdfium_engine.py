@@ -110,26 +110,64 @@ def _visible(raw: Any, obj: Any) -> bool:
     return False
 
 
-def _shapes(raw: Any, container: Any, height: float, matrix: tuple[float, ...] = (1, 0, 0, 1, 0, 0),
-            depth: int = 0, form: bool = False) -> list[Rect]:
-    """The boxes of the visible path objects, in page space (top-left origin)."""
+def _objects(raw: Any, container: Any, height: float, matrix: tuple[float, ...] = (1, 0, 0, 1, 0, 0),
+             depth: int = 0, form: bool = False) -> tuple[list[Rect], list[Rect]]:
+    """The boxes of the visible path objects and of the text objects, in page space (top-left
+    origin), inside form XObjects too."""
     count = raw.FPDFFormObj_CountObjects(container) if form else raw.FPDFPage_CountObjects(container)
-    out: list[Rect] = []
+    shapes: list[Rect] = []
+    texts: list[Rect] = []
     left, bottom, right, top = ctypes.c_float(), ctypes.c_float(), ctypes.c_float(), ctypes.c_float()
     for i in range(max(count, 0)):
         obj = raw.FPDFFormObj_GetObject(container, i) if form else raw.FPDFPage_GetObject(container, i)
         kind = raw.FPDFPageObj_GetType(obj)
-        if kind == raw.FPDF_PAGEOBJ_PATH and _visible(raw, obj):
-            if raw.FPDFPageObj_GetBounds(obj, ctypes.byref(left), ctypes.byref(bottom), ctypes.byref(right),
-                                         ctypes.byref(top)):
-                xs, ys = zip(*(_apply(matrix, x, y) for x in (left.value, right.value)
-                               for y in (bottom.value, top.value)), strict=True)
-                out.append((min(xs), height - max(ys), max(xs), height - min(ys)))
+        if (kind == raw.FPDF_PAGEOBJ_TEXT or kind == raw.FPDF_PAGEOBJ_PATH and _visible(raw, obj)) and \
+                raw.FPDFPageObj_GetBounds(obj, ctypes.byref(left), ctypes.byref(bottom), ctypes.byref(right),
+                                          ctypes.byref(top)):
+            xs, ys = zip(*(_apply(matrix, x, y) for x in (left.value, right.value)
+                           for y in (bottom.value, top.value)), strict=True)
+            (texts if kind == raw.FPDF_PAGEOBJ_TEXT else shapes).append(
+                (min(xs), height - max(ys), max(xs), height - min(ys)))
         elif kind == raw.FPDF_PAGEOBJ_FORM and depth < FORM_DEPTH:
             m = raw.FS_MATRIX()
             raw.FPDFPageObj_GetMatrix(obj, ctypes.byref(m))
             inner = (m.a, m.b, m.c, m.d, m.e, m.f)
-            out.extend(_shapes(raw, obj, height, _compose(inner, matrix), depth + 1, form=True))
+            more_shapes, more_texts = _objects(raw, obj, height, _compose(inner, matrix), depth + 1, form=True)
+            shapes.extend(more_shapes)
+            texts.extend(more_texts)
+    return shapes, texts
+
+
+DUPLICATE_DISTANCE = 0.15  # as LayoutSettings.duplicate_distance: of the text's height
+FAKE_BOLD_OFFSET = 0.02
+DUPLICATE_LOOKAHEAD = 4
+
+
+def fake_bold_regions(texts: list[Rect]) -> list[Rect]:
+    """Where a text object is drawn again a hair away (fake bold). PDFium keeps one copy of such
+    a pair in its text, so the duplicate is found among the page's text objects instead."""
+    ordered = sorted(texts, key=lambda r: (r[1], r[0]))
+    out: list[Rect] = []
+    for i, a in enumerate(ordered):
+        size = a[3] - a[1]
+        for b in ordered[i + 1:i + 1 + DUPLICATE_LOOKAHEAD]:
+            shift = max(abs(b[0] - a[0]), abs(b[1] - a[1]))
+            same_size = abs((b[2] - b[0]) - (a[2] - a[0])) <= DUPLICATE_DISTANCE * size \
+                and abs((b[3] - b[1]) - size) <= DUPLICATE_DISTANCE * size
+            if same_size and FAKE_BOLD_OFFSET * size < shift <= DUPLICATE_DISTANCE * size:
+                out.append((min(a[0], b[0]), min(a[1], b[1]), max(a[2], b[2]), max(a[3], b[3])))
+    return out
+
+
+def _embolden(words: list[RawChar], regions: list[Rect]) -> list[RawChar]:
+    if not regions:
+        return words
+    out = []
+    for w in words:
+        cx, cy = (w[1] + w[2]) / 2, (w[3] + w[4]) / 2
+        if not w[6] and any(r[0] <= cx <= r[2] and r[1] <= cy <= r[3] for r in regions):
+            w = (*w[:6], True)
+        out.append(w)
     return out
 
 
@@ -163,8 +201,8 @@ def pdfium_pages(data: bytes, bold_font: Callable[[str], bool],
             except Exception as exc:
                 raise pdf_error(exc) from None
             width, height = page.get_size()
-            words = _TextPage(raw, textpage, height, bold_font).words()
-            shapes = _shapes(raw, page.raw, height)
+            shapes, texts = _objects(raw, page.raw, height)
+            words = _embolden(_TextPage(raw, textpage, height, bold_font).words(), fake_bold_regions(texts))
             textpage.close()
             page.close()
             yield width, height, words, shapes
