@@ -540,7 +540,8 @@ def addressees_letter(path: Path) -> None:
              "Maria de la Cruz Romero, Chief Constable, Lowfield Police",
              "Lena FitzGerald and Tomos MacKenzie-Price, Joint Chairs, Lowfield Safeguarding Partnership",
              "Mary Anne Jones Okoro, Head of Youth Justice, Lowfield Youth Justice Service",
-             "Sam Leigh, Director of Public Health, and Kit Moore, Head of Safeguarding, Lowfield Council"],
+             "Sam Leigh, Director of Public Health, and Kit Moore, Head of Safeguarding, Lowfield Council",
+             "Nina Patel, Director of Adult Social Care, Lowfield Council"],
             "Dear Lowfield Local Safeguarding Partnership",
             "Joint targeted area inspection of Lowfield")
     w.text("This letter summarises the findings of the joint targeted area inspection (JTAI) of the multi-agency "

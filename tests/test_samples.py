@@ -129,9 +129,12 @@ def test_addressee_names_of_other_shapes():
     letter = extract(SAMPLES / "lowfield-2022-05.pdf", tags=False)
     assert [a.name for a in letter.addressees] == [
         "Aoife O’Sullivan-Reid", "Dr Pieter van der Berg", "Maria de la Cruz Romero", "Lena FitzGerald",
-        "Tomos MacKenzie-Price", "Mary Anne Jones Okoro", "Sam Leigh", "Kit Moore"]
-    assert [(a.role, a.organisation) for a in letter.addressees[6:]] == [
+        "Tomos MacKenzie-Price", "Mary Anne Jones Okoro", "Sam Leigh", "Kit Moore", "Nina Patel"]
+    assert [(a.role, a.organisation) for a in letter.addressees[6:8]] == [
         ("Director of Public Health", None), ("Head of Safeguarding", "Lowfield Council")]
+    assert [a.agency for a in letter.addressees] == [
+        "childrens_social_care", "health", "police", "safeguarding_partnership", "safeguarding_partnership",
+        "youth_justice", "health", "childrens_social_care", "adult_services"]
 
 
 def test_text_copy_signatory_roles_and_footnotes():
