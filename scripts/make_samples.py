@@ -461,7 +461,6 @@ def framed_studies_letter(path: Path) -> None:
     w.text("Strengths", bold=True)
     w.bullet("\u25fc", "Youth workers meet children in hospital on the night they are hurt.")
     w.bullet("\u25fc", "The partnership listens to children about the places where they feel unsafe.")
-    w.y += 8
     w.start_frame("rect")
     w.inset = 18  # the study's text starts where the bullets' text hangs
     w.text("Practice study: highly effective practice")

@@ -44,6 +44,8 @@ def run(
     tag_counts: Annotated[bool, typer.Option("--tag-counts", help="per label, how many findings it tagged")] = False,
     explain: Annotated[bool, typer.Option("--explain", help="show the evidence of each tag")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="print nothing but errors")] = False,
+    debug_layout: Annotated[Path | None, typer.Option(
+        "--debug-layout", help="also write DIR/<stem>-page-<n>.png per PDF page: lines, blocks, sections")] = None,
     schema: Annotated[bool, typer.Option("--schema", callback=_schema, is_eager=True,
                                          help="print the JSON Schema")] = False,
     version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True)] = False,
@@ -68,6 +70,11 @@ def run(
     from . import batch, output
 
     inputs = batch.expand(paths)
+    if debug_layout is not None:
+        from .debug_layout import write_inputs
+
+        write_inputs([i.path for i in inputs if i.data is None and i.error is None], debug_layout, engine,
+                     quiet=quiet)
     fmt = ("json" if json_ else "jsonl" if jsonl else "csv" if csv_ else "summary" if summary
            else "counts" if tag_counts else None)
     if fmt is None and out_dir is None:

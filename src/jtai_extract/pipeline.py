@@ -90,6 +90,22 @@ def extract(letter: LetterInput, engine: str = DEFAULT_ENGINE, tagger: Tagger | 
         tagger = Tagger.load(taxonomy)
     doc = read(source, engine, spent, settings)
     clock = time.perf_counter()
+    letter = letter_from_document(source, doc, settings, spent)
+    clock = time.perf_counter()
+    if tagger is not None and tags:
+        tagger.tag_letter(letter)
+        _lap(spent, "tagging", clock)
+    if timings is not None:
+        timings.update(spent)
+    return letter
+
+
+def letter_from_document(source: Source, doc: Document, settings: LayoutSettings = DEFAULT,
+                         timings: dict[str, float] | None = None) -> Letter:
+    """The untagged letter from a document that has been read (furniture, blocks, sections,
+    fields and findings)."""
+    spent = timings if timings is not None else {}
+    clock = time.perf_counter()
     lines = layout.remove_furniture(doc, settings)
     parts = split_letter(lines, doc)
     if not JTAI_RE.search(" ".join(ln.text for ln in lines[:120])):
@@ -98,12 +114,7 @@ def extract(letter: LetterInput, engine: str = DEFAULT_ENGINE, tagger: Tagger | 
     clock = _lap(spent, "layout", clock)
     content = collect(build_sections(blocks))
     letter = assemble(source, doc, parts, content)
-    clock = _lap(spent, "sections_fields", clock)
-    if tagger is not None and tags:
-        tagger.tag_letter(letter)
-        _lap(spent, "tagging", clock)
-    if timings is not None:
-        timings.update(spent)
+    _lap(spent, "sections_fields", clock)
     return letter
 
 

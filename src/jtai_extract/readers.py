@@ -79,20 +79,29 @@ def read(source: Source, engine: str = DEFAULT_ENGINE, timings: dict[str, float]
     if engine not in ENGINES:
         raise ValueError(f"unknown engine {engine!r}; choose from {', '.join(ENGINES)}")
     pages_iter = iter(pdf_pages(source.data, engine))
-    pages: list[Page] = []
-    n_chars = 0
+    raw: list[PageData] = []
     spent = {"read": 0.0, "lines": 0.0}
     clock = time.perf_counter()
-    for number, (width, height, chars, graphics) in enumerate(pages_iter, 1):
-        now = time.perf_counter()
-        spent["read"] += now - clock
-        n_chars += sum(len(c[0]) for c in chars)  # the pdfium engine delivers words
-        pages.append(Page(number, width, height, chars_to_lines(chars, number, settings), graphics=graphics))
-        clock = time.perf_counter()
-        spent["lines"] += clock - now
+    for page in pages_iter:
+        raw.append(page)
+    spent["read"] = time.perf_counter() - clock
+    clock = time.perf_counter()
+    doc = document_from_pages(raw, engine, settings)
+    spent["lines"] = time.perf_counter() - clock
     if timings is not None:
         for key, value in spent.items():
             timings[key] = timings.get(key, 0.0) + value
+    return doc
+
+
+def document_from_pages(raw: list[PageData], engine: str, settings: LayoutSettings = DEFAULT) -> Document:
+    """The document from an engine's pages: characters grouped into lines, shapes into frames
+    (``scripts/eval.py`` reads each letter once and rebuilds it under other settings)."""
+    pages: list[Page] = []
+    n_chars = 0
+    for number, (width, height, chars, graphics) in enumerate(raw, 1):
+        n_chars += sum(len(c[0]) for c in chars)  # the pdfium engine delivers words
+        pages.append(Page(number, width, height, chars_to_lines(chars, number, settings), graphics=graphics))
     if not pages:
         raise ExtractError("unreadable", "the PDF has no pages")
     if n_chars < MIN_TEXT_CHARS:

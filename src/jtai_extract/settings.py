@@ -122,3 +122,8 @@ TUNABLE: dict[str, tuple[float, ...]] = {
 
 def names() -> list[str]:
     return [f.name for f in fields(LayoutSettings)]
+
+
+# the settings used while a PDF is read (characters to lines, shapes to frames); the others
+# only apply to the lines once read
+READ_STAGE = frozenset(names()[:names().index("frame_margin") + 1])
