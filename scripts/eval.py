@@ -76,12 +76,12 @@ def letter_scores(sc: ModuleType, gold: dict, pred: dict) -> dict[str, float]:
     """One letter's fields accuracy, findings soft F1, case studies F1 and people F1."""
     gv, pv = sc.field_values(gold, pred)
     fields = sum(gv[f] == pv[f] for f in sc.FIELDS) / len(sc.FIELDS)
-    tp = npred = ngold = 0
+    tp = exact_tp = npred = ngold = 0
     for section in sc.SECTIONS:
         g = gold.get(section) or []
         p = [x.get("text", "") for x in pred.get(section) or []]
-        soft = sc.match_texts(g, p, 0.90)[0]
-        tp, npred, ngold = tp + soft, npred + len(p), ngold + len(g)
+        soft, exact = sc.match_texts(g, p, 0.90)[:2]
+        tp, exact_tp, npred, ngold = tp + soft, exact_tp + exact, npred + len(p), ngold + len(g)
     gc, pc = gold.get("case_studies") or [], pred.get("case_studies") or []
     used: set[int] = set()
     for c in gc:
@@ -97,14 +97,16 @@ def letter_scores(sc: ModuleType, gold: dict, pred: dict) -> dict[str, float]:
     out = {"fields": fields, "findings": _f1(tp, npred, ngold), "case_studies": _f1(len(used), len(pc), len(gc)),
            "people": sum(people) / 2}
     out["letter"] = sum(out.values()) / len(out)
+    out["exact"] = _f1(exact_tp, npred, ngold)  # not in the letter's score: it orders letters that tie
     return out
 
 
 def print_worst_first(title: str, scores: dict[str, dict[str, float]], show: int = 10) -> None:
-    print(f"per-letter scores, {title}, worst first (fields / findings soft F1 / case studies F1 / people F1):")
-    for name, s in sorted(scores.items(), key=lambda kv: (kv[1]["letter"], kv[0]))[:show]:
+    print(f"per-letter scores, {title}, worst first (fields / findings soft F1 / case studies F1 / people F1 "
+          "/ findings exact F1):")
+    for name, s in sorted(scores.items(), key=lambda kv: (kv[1]["letter"], kv[1]["exact"], kv[0]))[:show]:
         print(f"  {s['letter']:.4f}  {name:36s} {s['fields']:.3f} {s['findings']:.3f} {s['case_studies']:.3f} "
-              f"{s['people']:.3f}")
+              f"{s['people']:.3f} {s['exact']:.3f}")
 
 
 def folder_letter_scores(sc: ModuleType, corpus: Path, pred: Path) -> dict[str, dict[str, float]]:

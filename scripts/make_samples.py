@@ -329,6 +329,21 @@ def next_steps(w: Writer, who: str, date: str, fake_bold: bool = False) -> None:
            "inspectorates.")
 
 
+INSPECTORATES_3 = ("Ofsted, the Care Quality Commission (CQC) and His Majesty’s Inspectorate of Constabulary and "
+                   "Fire & Rescue Services (HMICFRS)")
+INSPECTORATES_4 = ("Ofsted, the Care Quality Commission (CQC), His Majesty’s Inspectorate of Constabulary and Fire & "
+                   "Rescue Services (HMICFRS) and His Majesty’s Inspectorate of Probation (HMI Probation)")
+
+
+def summary(w: Writer, response: str, dates: str, inspectorates: str = INSPECTORATES_3, more: str = "",
+            leading: float | None = None) -> None:
+    """The two opening paragraphs of a 2022+ letter."""
+    w.text("This letter summarises the findings of the joint targeted area inspection (JTAI) of the multi-agency "
+           f"response to {response}.", leading=leading)
+    w.text(f"This inspection took place from {dates}. It was carried out by inspectors from {inspectorates}.{more}",
+           leading=leading)
+
+
 def fake_bold_letter(path: Path) -> None:
     """Fake bold (a line drawn twice, a hair apart) for the date, salutation, title, headings and
     names; the opening paragraphs set so tight that their lines overlap; a running header."""
@@ -341,11 +356,7 @@ def fake_bold_letter(path: Path) -> None:
     w.y -= 20
     w.text("Dear Eastwold Local Safeguarding Partnership", gap=14, fake_bold=True)
     w.text("Joint targeted area inspection of Eastwold", gap=12, fake_bold=True)
-    w.text("This letter summarises the findings of the joint targeted area inspection (JTAI) of the multi-agency "
-           "response to identification of initial need and risk in Eastwold.", leading=8.5)
-    w.text("This inspection took place from 15 to 19 April 2024. It was carried out by inspectors from Ofsted, the "
-           "Care Quality Commission (CQC) and His Majesty’s Inspectorate of Constabulary and Fire & Rescue Services "
-           "(HMICFRS).", leading=8.5)
+    summary(w, "identification of initial need and risk in Eastwold", "15 to 19 April 2024", leading=8.5)
     w.text("Headline findings", fake_bold=True)
     w.text("Children who need help in Eastwold are seen quickly by the right people. Decisions at the front door "
            "are mostly timely, but some referrals from schools wait too long for a reply.")
@@ -412,11 +423,7 @@ def bulletless_list_letter(path: Path) -> None:
              "Paul Lindqvist, Chief Nurse, NHS Westmere Integrated Care Board"],
             "Dear Westmere Local Safeguarding Partnership",
             "Joint targeted area inspection of Westmere")
-    w.text("This letter summarises the findings of the joint targeted area inspection (JTAI) of the multi-agency "
-           "response to children and families in Westmere who need help.")
-    w.text("This inspection took place from 4 to 8 September 2023. It was carried out by inspectors from Ofsted, "
-           "the Care Quality Commission (CQC) and His Majesty’s Inspectorate of Constabulary and Fire & Rescue "
-           "Services (HMICFRS).")
+    summary(w, "children and families in Westmere who need help", "4 to 8 September 2023")
     w.text("What needs to improve?", bold=True)
     w.text("Leadership and governance", bold=True)
     w.text("The partnership does not know how many families wait for help after a first request, or for how long.")
@@ -450,11 +457,7 @@ def framed_studies_letter(path: Path) -> None:
              "Chief Superintendent Dan Okoye, Commander, Brackley Police"],
             "Dear Brackley Local Safeguarding Partnership",
             "Joint targeted area inspection of Brackley")
-    w.text("This letter summarises the findings of the joint targeted area inspection (JTAI) of the multi-agency "
-           "response to serious youth violence in Brackley.")
-    w.text("This inspection took place from 23 to 27 September 2024. It was carried out by inspectors from Ofsted, "
-           "the Care Quality Commission (CQC), His Majesty’s Inspectorate of Constabulary and Fire & Rescue "
-           "Services (HMICFRS) and His Majesty’s Inspectorate of Probation (HMI Probation).")
+    summary(w, "serious youth violence in Brackley", "23 to 27 September 2024", INSPECTORATES_4)
     w.text("What needs to improve?", bold=True)
     w.bullet("\u25fc", "The sharing of information about children who carry weapons between schools and police.")
     w.bullet("\u25fc", "The help offered to children after they leave custody.")
@@ -510,11 +513,8 @@ def boilerplate_letter(path: Path) -> None:
             "Dear Ashby Fen Local Safeguarding Partnership",
             "Joint targeted area inspection of Ashby Fen")
     w.text("All references to children in this letter relate to children and young people aged 10 to 17.")
-    w.text("This letter summarises the findings of the joint targeted area inspection (JTAI) of the multi-agency "
-           "response to children at risk of harm online in Ashby Fen.")
-    w.text("This inspection took place from 7 to 11 July 2025. It was carried out by inspectors from Ofsted, the "
-           "Care Quality Commission (CQC) and His Majesty’s Inspectorate of Constabulary and Fire & Rescue Services "
-           "(HMICFRS). Leaders have begun to look at how harm online is linked to criminal exploitation.")
+    summary(w, "children at risk of harm online in Ashby Fen", "7 to 11 July 2025",
+            more=" Leaders have begun to look at how harm online is linked to criminal exploitation.")
     w.text("What needs to improve?", bold=True)
     w.text("All references to children in this section relate to children known to children’s social care.")
     w.text("The help given to parents who are worried about what their child sees online.")
@@ -543,11 +543,7 @@ def addressees_letter(path: Path) -> None:
              "Nina Patel, Director of Adult Social Care, Lowfield Council"],
             "Dear Lowfield Local Safeguarding Partnership",
             "Joint targeted area inspection of Lowfield")
-    w.text("This letter summarises the findings of the joint targeted area inspection (JTAI) of the multi-agency "
-           "response to identification of initial need and risk in Lowfield.")
-    w.text("This inspection took place from 4 to 8 April 2022. It was carried out by inspectors from Ofsted, the "
-           "Care Quality Commission (CQC) and His Majesty’s Inspectorate of Constabulary and Fire & Rescue Services "
-           "(HMICFRS).")
+    summary(w, "identification of initial need and risk in Lowfield", "4 to 8 April 2022")
     w.text("What needs to improve?", bold=True)
     w.bullet("\u25fc", "The timeliness of health information shared with the front door.")
     w.text("Strengths", bold=True)
@@ -654,6 +650,27 @@ def main() -> None:
     addressees_letter(OUT / "lowfield-2022-05.pdf")
     (OUT / "marshby-2018-07.txt").write_text(TEXT_LETTER, encoding="utf-8")
     write_expected()
+    readme_pictures()
+
+
+def readme_pictures() -> None:
+    """The README's layout-debug pictures: page 1 of the Brackley sample read with frames
+    ignored (as before issue 9: the study is swallowed by the list above it), and as read now."""
+    from PIL import Image
+
+    from jtai_extract.debug_layout import write_debug_layout
+    from jtai_extract.settings import DEFAULT
+
+    docs = OUT.parent / "docs"
+    docs.mkdir(exist_ok=True)
+    import tempfile
+
+    for name, settings in (("before", DEFAULT.with_(frame_min_width=1e9)), ("after", DEFAULT)):
+        with tempfile.TemporaryDirectory() as tmp:
+            [page, *_] = write_debug_layout(OUT / "brackley-2024-11.pdf", tmp, settings=settings)
+            with Image.open(page) as image:
+                crop = image.crop((0, 770, image.width, 1480)).convert("P", palette=Image.Palette.ADAPTIVE)
+                crop.save(docs / f"debug-layout-{name}.png", optimize=True)
 
 
 def write_expected() -> None:
