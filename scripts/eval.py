@@ -24,6 +24,10 @@ import sys
 import tempfile
 from pathlib import Path
 from types import ModuleType
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from jtai_extract.settings import LayoutSettings
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -165,15 +169,14 @@ def leave_one_out(corpus: Path, sc: ModuleType) -> list[tuple[str, float, float,
             cache[key] = letter_scores(sc, golds[stem], letter)
         return cache[key]["letter"]
 
-    def run(stem: str, name: str, settings: object, text: bool) -> float:
+    def run(stem: str, name: str, settings: LayoutSettings, text: bool) -> float:
         try:
             if text:
                 doc = read_text(texts[stem].data.decode("utf-8"))
-                letter = letter_from_document(texts[stem], doc, settings)  # type: ignore[arg-type]
+                letter = letter_from_document(texts[stem], doc, settings)
             else:  # the lines are rebuilt only for the settings used while reading
-                doc = document_from_pages(raw[stem], "pdfium", settings) if name in READ_STAGE \
-                    else read_once[stem]  # type: ignore[arg-type]
-                letter = letter_from_document(pdfs[stem], doc, settings)  # type: ignore[arg-type]
+                doc = document_from_pages(raw[stem], "pdfium", settings) if name in READ_STAGE else read_once[stem]
+                letter = letter_from_document(pdfs[stem], doc, settings)
         except ExtractError:
             return 0.0
         return scored(stem, letter.model_dump(mode="json"))
@@ -189,7 +192,8 @@ def leave_one_out(corpus: Path, sc: ModuleType) -> list[tuple[str, float, float,
         held_out, chosen = [], []
         for stem in stems:
             # the value best on the other letters; ties go to the value nearest the default
-            best = max(grid, key=lambda v, stem=stem: (totals[v] - table[v][stem], -abs(v - default)))
+            on_others = {v: (totals[v] - table[v][stem], -abs(v - default)) for v in grid}
+            best = max(grid, key=on_others.__getitem__)
             chosen.append(best)
             held_out.append(table[best][stem])
         results.append((name, default, statistics.mean(table[default].values()), statistics.mean(held_out),

@@ -44,7 +44,7 @@ class Writer:
     def __init__(self, path: Path, header: str | None = None, page_label: str = "{n}") -> None:
         self.c = canvas.Canvas(str(path), pagesize=A4, invariant=1)
         self.page = 1
-        self.y = self.TOP
+        self.y = float(self.TOP)
         self.footnotes: list[str] = []
         self.header = header  # a running header printed at the top of every page
         self.page_label = page_label
@@ -65,7 +65,7 @@ class Writer:
         self._foot()
         self.c.showPage()
         self.page += 1
-        self.y = self.TOP
+        self.y = float(self.TOP)
         self._head()
         if style:
             self.start_frame(style)

@@ -290,7 +290,7 @@ def addressee_lines(header: list[Line]) -> list[str]:
             continue
         m = ADDRESSEE_RE.match(text) or PAIR_RE.match(text)
         # "Name, ..." is a new addressee even after a line ending in a comma
-        strong = bool(m) and (m.group("rest").lstrip()[:1] in (",", "–", "-") or bool(m.groupdict().get("post")))
+        strong = m is not None and (m.group("rest").lstrip()[:1] in (",", "–", "-") or bool(m.groupdict().get("post")))
         if entries and (not m or (entries[-1].endswith(DANGLING) and not strong)):
             entries[-1] += " " + text
         else:
@@ -419,19 +419,19 @@ def signatories(lines: list[Line], has_layout: bool) -> list[Signatory]:
             lines = [part for ln in lines for part in _split_at_column(ln, split)]
         columns = [[ln for ln in lines if ln.x0 < split], [ln for ln in lines if ln.x0 >= split]] if split \
             else [lines]
-        cells = []
+        cells: list[tuple[int, float, int, list[Line]]] = []
         for col_index, column in enumerate(columns):
             column.sort(key=lambda ln: (ln.page, ln.top))
             for cell in _cells(column):
                 cells.append((cell[0].page, cell[0].top, col_index, cell))
         # reading order: row by row (cells whose tops are within 30pt share a row), left to right
         cells.sort(key=lambda c: (c[0], c[1]))
-        rows: list[list] = []
-        for cell in cells:
-            if rows and cell[0] == rows[-1][0][0] and abs(cell[1] - rows[-1][0][1]) < 30:
-                rows[-1].append(cell)
+        rows: list[list[tuple[int, float, int, list[Line]]]] = []
+        for placed in cells:
+            if rows and placed[0] == rows[-1][0][0] and abs(placed[1] - rows[-1][0][1]) < 30:
+                rows[-1].append(placed)
             else:
-                rows.append([cell])
+                rows.append([placed])
         ordered = [c[3] for row in rows for c in sorted(row, key=lambda c: c[2])]
         return [s for s in (_signatory(cell) for cell in ordered) if s]
     # no layout: names are the lines that look like names
@@ -498,21 +498,21 @@ def text_signatories(chunks: list[list[str]]) -> list[Signatory]:
                 found.append(Signatory(name=split_name(cell[0]), role=role, inspectorate=own or inspectorate_of(role)))
             headers = []
             continue
-        names = []
+        names: list[str] = []
         while i < len(chunks) and len(chunks[i]) == 1 and _looks_like_name(chunks[i][0]):
             names.append(split_name(chunks[i][0]))
             i += 1
         columns = max(len(names), len(headers))
-        roles = []
+        roles: list[str] = []
         while i < len(chunks) and len(roles) < columns and not _looks_like_name(chunks[i][0]):
             roles.append(" ".join(chunks[i]))
             i += 1
         if len(roles) > len(names):
             roles.sort(key=lambda r: inspectorate_of(r) not in headers)  # stable: the rest keep their order
         for n, name in enumerate(names):
-            role = roles[n] if n < len(roles) else None
+            cell_role = roles[n] if n < len(roles) else None
             own = headers[n] if len(headers) == len(names) else None
-            found.append(Signatory(name=name, role=role, inspectorate=own or inspectorate_of(role or "")))
+            found.append(Signatory(name=name, role=cell_role, inspectorate=own or inspectorate_of(cell_role or "")))
         headers = []
     return found
 

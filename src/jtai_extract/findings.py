@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import cache
+from typing import Literal
 
 from .document import Block, Line, Section
 from .layout import join_lines
@@ -62,7 +63,7 @@ class Content:
     empty_lists: list[str] = field(default_factory=list)  # headings of list sections that gave no items
 
 
-def case_study_kind(heading: str) -> str:
+def case_study_kind(heading: str) -> Literal["effective_practice", "area_for_improvement"]:
     h = heading.lower()
     if "improvement" in h or "priority" in h or "concern" in h:
         return "area_for_improvement"

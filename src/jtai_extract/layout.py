@@ -53,7 +53,7 @@ def remove_furniture(doc: Document, settings: LayoutSettings = DEFAULT) -> list[
             ln.top > settings.page_number_bottom * page.height or ln.top < settings.page_number_top * page.height))]
         # footnote text: the run of smaller lines at the foot of the page
         cut = len(lines)
-        while cut > 0 and lines[cut - 1].size is not None and lines[cut - 1].size <= settings.footnote_size * size \
+        while cut > 0 and (lines[cut - 1].size or size) <= settings.footnote_size * size \
                 and lines[cut - 1].top > settings.footnote_zone * page.height:
             cut -= 1
         # footnotes start with their number; small text without one (a boxed study) is body
@@ -78,7 +78,7 @@ def running_headers(doc: Document, settings: LayoutSettings = DEFAULT) -> set[st
         edge = {_norm_furniture(ln.text) for ln in page.lines
                 if ln.top < zone * page.height or ln.top > (1 - zone) * page.height}
         seen.update(edge)
-    need = max(MIN_RUNNING_HEADER_PAGES, round(settings.running_header_pages * len(doc.pages)))
+    need = max(MIN_RUNNING_HEADER_PAGES, int(settings.running_header_pages * len(doc.pages)))
     return {text for text, n in seen.items() if n >= need and text != "#"}
 
 
@@ -438,10 +438,10 @@ def _blocks_from_text(lines: list[Line], is_known_heading: Callable[[str], bool]
             else:
                 b.start("bullet", line, text)
                 top_glyph = glyph
-        elif is_known_heading(text) or text_heading_lines(text, before, nxt, after, body_width, settings):
+        elif is_known_heading(text) or (heading_lines := text_heading_lines(text, before, nxt, after, body_width,
+                                                                           settings)):
             b.start("heading", line, text)
-            wrapped_heading = not is_known_heading(text) and text_heading_lines(
-                text, before, nxt, after, body_width, settings) == 2
+            wrapped_heading = not is_known_heading(text) and heading_lines == 2
             prev_heading = True
             prev_text = text
             continue

@@ -90,14 +90,14 @@ def extract(letter: LetterInput, engine: str = DEFAULT_ENGINE, tagger: Tagger | 
         tagger = Tagger.load(taxonomy)
     doc = read(source, engine, spent, settings)
     clock = time.perf_counter()
-    letter = letter_from_document(source, doc, settings, spent)
+    extracted = letter_from_document(source, doc, settings, spent)
     clock = time.perf_counter()
     if tagger is not None and tags:
-        tagger.tag_letter(letter)
+        tagger.tag_letter(extracted)
         _lap(spent, "tagging", clock)
     if timings is not None:
         timings.update(spent)
-    return letter
+    return extracted
 
 
 def letter_from_document(source: Source, doc: Document, settings: LayoutSettings = DEFAULT,
@@ -174,7 +174,8 @@ def assemble(source: Source, doc: Document, parts: LetterParts, content: Content
     signatories = fields.signatories(parts.signature, doc.has_layout)
     warnings.extend(sanity_warnings(doc, content, people, signatories, studies))
     return Letter(
-        source=SourceModel(path=source.path, sha256=source.sha256, format=doc.format, pages=len(doc.pages)),
+        source=SourceModel(path=source.path, sha256=source.sha256, format="pdf" if doc.has_layout else "text",
+                           pages=len(doc.pages)),
         title=parts.title,
         letter_date=letter_date,
         area=area,

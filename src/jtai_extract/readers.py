@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import os
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -38,7 +39,7 @@ class Source:
         return hashlib.sha256(self.data).hexdigest()
 
     @classmethod
-    def from_path(cls, path: str | Path) -> Source:
+    def from_path(cls, path: str | os.PathLike[str]) -> Source:
         p = Path(path)
         try:
             data = p.read_bytes()
@@ -161,12 +162,13 @@ def visible_colour(colour: object) -> bool:
     0..1; a pattern name) would show on white paper."""
     if colour is None or isinstance(colour, str):
         return True
-    values = list(colour) if isinstance(colour, (list, tuple)) else [colour]
-    if not values or not all(isinstance(v, (int, float)) for v in values):
+    items = list(colour) if isinstance(colour, (list, tuple)) else [colour]
+    values = [float(v) for v in items if isinstance(v, (int, float))]
+    if not values or len(values) != len(items):
         return True
     if len(values) == 4:  # CMYK: white is no ink
-        return any(float(v) > WHITE_INK for v in values)
-    return any(float(v) < 1 - WHITE_INK for v in values[:3])
+        return any(v > WHITE_INK for v in values)
+    return any(v < 1 - WHITE_INK for v in values[:3])
 
 
 WHITE_INK = 0.05  # colour components within this of white paper do not show (white-filled boxes)
