@@ -110,25 +110,33 @@ def _visible(raw: Any, obj: Any) -> bool:
     return False
 
 
-def _objects(raw: Any, container: Any, height: float, matrix: tuple[float, ...] = (1, 0, 0, 1, 0, 0),
+IDENTITY = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
+
+
+def _objects(raw: Any, container: Any, height: float, matrix: tuple[float, ...] = IDENTITY,
              depth: int = 0, form: bool = False) -> tuple[list[Rect], list[Rect]]:
     """The boxes of the visible path objects and of the text objects, in page space (top-left
     origin), inside form XObjects too."""
     count = raw.FPDFFormObj_CountObjects(container) if form else raw.FPDFPage_CountObjects(container)
+    get_object = raw.FPDFFormObj_GetObject if form else raw.FPDFPage_GetObject
+    get_type, get_bounds = raw.FPDFPageObj_GetType, raw.FPDFPageObj_GetBounds
+    text_kind, path_kind, form_kind = raw.FPDF_PAGEOBJ_TEXT, raw.FPDF_PAGEOBJ_PATH, raw.FPDF_PAGEOBJ_FORM
     shapes: list[Rect] = []
     texts: list[Rect] = []
     left, bottom, right, top = ctypes.c_float(), ctypes.c_float(), ctypes.c_float(), ctypes.c_float()
+    refs = (ctypes.byref(left), ctypes.byref(bottom), ctypes.byref(right), ctypes.byref(top))
     for i in range(max(count, 0)):
-        obj = raw.FPDFFormObj_GetObject(container, i) if form else raw.FPDFPage_GetObject(container, i)
-        kind = raw.FPDFPageObj_GetType(obj)
-        if (kind == raw.FPDF_PAGEOBJ_TEXT or kind == raw.FPDF_PAGEOBJ_PATH and _visible(raw, obj)) and \
-                raw.FPDFPageObj_GetBounds(obj, ctypes.byref(left), ctypes.byref(bottom), ctypes.byref(right),
-                                          ctypes.byref(top)):
-            xs, ys = zip(*(_apply(matrix, x, y) for x in (left.value, right.value)
-                           for y in (bottom.value, top.value)), strict=True)
-            (texts if kind == raw.FPDF_PAGEOBJ_TEXT else shapes).append(
-                (min(xs), height - max(ys), max(xs), height - min(ys)))
-        elif kind == raw.FPDF_PAGEOBJ_FORM and depth < FORM_DEPTH:
+        obj = get_object(container, i)
+        kind = get_type(obj)
+        if (kind == text_kind or kind == path_kind and _visible(raw, obj)) and get_bounds(obj, *refs):
+            if matrix == IDENTITY:
+                box = (left.value, height - top.value, right.value, height - bottom.value)
+            else:
+                xs, ys = zip(*(_apply(matrix, x, y) for x in (left.value, right.value)
+                               for y in (bottom.value, top.value)), strict=True)
+                box = (min(xs), height - max(ys), max(xs), height - min(ys))
+            (texts if kind == text_kind else shapes).append(box)
+        elif kind == form_kind and depth < FORM_DEPTH:
             m = raw.FS_MATRIX()
             raw.FPDFPageObj_GetMatrix(obj, ctypes.byref(m))
             inner = (m.a, m.b, m.c, m.d, m.e, m.f)
