@@ -1,6 +1,12 @@
-"""Stage 6: serialisation - JSON, JSON Lines, CSV and the readable terminal summary.
+"""Stage 6: outputs. Serialisers (JSON, JSON Lines, CSV) and the writers the command line drives.
+
+Every output is a ``Writer``: ``begin`` once, ``write`` for each letter extracted (in input
+order), ``failed`` for each input that failed, then ``end`` - or ``abort`` when the run is
+interrupted, which leaves nothing half-written behind. ``STDOUT_FORMATS`` and ``FILE_OUTPUTS``
+map each command-line flag to its writer, so a new format is one class and one registry row.
 
 Outputs are deterministic: the same input gives the same bytes (no timestamps, stable key order).
+Data on stdout is written as UTF-8 bytes whatever the platform's console encoding.
 """
 
 from __future__ import annotations
@@ -8,13 +14,20 @@ from __future__ import annotations
 import csv
 import io
 import json
-from typing import Any
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any, ClassVar
+
+from .names import letter_stem
 
 CSV_COLUMNS = ["letter", "area", "letter_date", "theme", "section", "id", "text", "agencies", "themes", "pages"]
 FINDING_SECTIONS = ("strengths", "areas_for_improvement", "priority_actions", "case_studies")
 
 
-def to_json(letter: dict[str, Any], indent: int | None = 2) -> str:
+# --- serialisers ----------------------------------------------------------------------------
+
+def to_json(letter: Any, indent: int | None = 2) -> str:
     if indent is None:
         return json.dumps(letter, ensure_ascii=False, separators=(",", ":"))
     return json.dumps(letter, ensure_ascii=False, indent=indent)
@@ -27,7 +40,7 @@ def csv_header() -> str:
 def to_csv_rows(letter: dict[str, Any]) -> str:
     """One row per finding (strengths, areas for improvement, priority actions, case studies)."""
     out = []
-    stem = letter["source"]["path"].replace("\\", "/").rsplit("/", 1)[-1].rsplit(".", 1)[0]
+    stem = letter_stem(letter["source"]["path"])
     theme = (letter.get("theme") or {}).get("label") or ""
     for section in FINDING_SECTIONS:
         for item in letter.get(section) or []:
@@ -43,96 +56,174 @@ def _csv_line(values: list[str]) -> str:
     return buf.getvalue()
 
 
-def print_summary(letter: dict[str, Any], console, explain: bool = False) -> None:
-    """The readable summary of one letter on a terminal: fields, then each finding with its tags."""
-    from rich.markup import escape
-    from rich.panel import Panel
-    from rich.table import Table
-
-    head = Table.grid(padding=(0, 2))
-    head.add_column(style="bold")
-    head.add_column()
-    theme = letter["theme"]
-    insp = letter["inspection"]
-    deadline = next(iter(letter["deadlines"]), None)
-    for key, value in [
-        ("Area", letter["area"]),
-        ("Letter date", letter["letter_date"]),
-        ("Inspection", f"{insp['start']} to {insp['end']}"),
-        ("Theme", f"{theme['label']} ({theme['text']})" if theme["label"] else None),
-        ("Inspectorates", ", ".join(letter["inspectorates"])),
-        ("Addressees", "; ".join(f"{a['name']} ({a['agency'] or '?'})" for a in letter["addressees"])),
-        ("Deadline", f"{deadline['date']} {deadline['email'] or ''}" if deadline else None),
-        ("Signatories", "; ".join(s["name"] for s in letter["signatories"])),
-    ]:
-        head.add_row(key, escape(str(value)) if value else "[dim]-[/dim]")
-    console.print(Panel(head, title=escape(letter["title"] or letter["source"]["path"]), title_align="left"))
-    for section in FINDING_SECTIONS:
-        items = letter.get(section) or []
-        if not items:
-            continue
-        console.print(f"[bold underline]{section.replace('_', ' ').capitalize()}[/] ({len(items)})")
-        for item in items:
-            tags = " ".join([f"[cyan]{a}[/]" for a in item["agencies"]] + [f"[magenta]{t}[/]" for t in item["themes"]])
-            text = item["text"] if len(item["text"]) < 240 else item["text"][:237] + "..."
-            pages = ",".join(str(p) for p in item["pages"])
-            console.print(f"  [bold]{item['id']}[/] [dim]p{pages}[/] {escape(text)}")
-            if tags:
-                console.print(f"      {tags}")
-            if explain:
-                for ev in item["evidence"]:
-                    console.print(f"      [dim]{ev['label']}: “{escape(ev['text'])}” [{ev['start']}:{ev['end']}][/]")
-    for warning in letter["warnings"]:
-        console.print(f"[yellow]warning:[/] {escape(warning)}")
-
-
 def tag_counts(letters: list[dict[str, Any]], labels: list[tuple[str, str]]) -> list[tuple[str, str, int]]:
     """(kind, label, findings tagged) for every label, over the findings of all letters."""
     counts: dict[str, int] = {}
     for letter in letters:
-        for section in FINDING_SECTIONS:
-            for item in letter.get(section) or []:
-                for label in {*item["agencies"], *item["themes"]}:
-                    counts[label] = counts.get(label, 0) + 1
+        _count_tags(letter, counts)
     return [(kind, label, counts.get(label, 0)) for kind, label in labels]
+
+
+def _count_tags(letter: dict[str, Any], counts: dict[str, int]) -> None:
+    for section in FINDING_SECTIONS:
+        for item in letter.get(section) or []:
+            for label in {*item["agencies"], *item["themes"]}:
+                counts[label] = counts.get(label, 0) + 1
 
 
 def tag_counts_tsv(rows: list[tuple[str, str, int]]) -> str:
     return "kind\tlabel\tfindings\n" + "".join(f"{k}\t{lab}\t{n}\n" for k, lab, n in rows)
 
 
-class Progress:
-    """A rich progress bar on stderr (current file, count, rate, time left), for several inputs
-    on a terminal only: never in the data stream. Used as ``with Progress(n, on) as advance:``."""
+# --- writers --------------------------------------------------------------------------------
 
-    def __init__(self, total: int, enabled: bool) -> None:
-        self.bar = None
-        if total > 1 and enabled:
-            from rich.console import Console
-            from rich.progress import (
-                BarColumn,
-                MofNCompleteColumn,
-                Progress,
-                ProgressColumn,
-                TextColumn,
-                TimeRemainingColumn,
-            )
-            from rich.text import Text
+@dataclass
+class RunOptions:
+    """What writers need to know about the run, set by the command line."""
 
-            class Rate(ProgressColumn):
-                def render(self, task) -> Text:
-                    return Text(f"{task.speed or 0:.1f} letters/s")
+    many: bool = False  # a folder or several paths were given: --json writes an array
+    explain: bool = False
+    taxonomy: str | None = None
+    stdout: IO[str] = field(default_factory=lambda: sys.stdout)
+    progress: Any = None  # terminal.ProgressBar, paused while the summary view prints
 
-            self.bar = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), Rate(),
-                                TimeRemainingColumn(), console=Console(stderr=True), transient=True)
-            self.task = self.bar.add_task("extracting", total=total)
 
-    def __enter__(self):
-        if self.bar is None:
-            return lambda path: None
-        self.bar.start()
-        return lambda path: self.bar.update(self.task, advance=1, description=path.rsplit("/", 1)[-1][:40])
+class Writer:
+    """One output of a run. Subclasses override what they need."""
 
-    def __exit__(self, *exc) -> None:
-        if self.bar is not None:
-            self.bar.stop()
+    flag: ClassVar[str] = ""
+    help: ClassVar[str] = ""
+
+    def __init__(self, options: RunOptions) -> None:
+        self.options = options
+
+    def begin(self) -> None:
+        """Before the first letter."""
+
+    def write(self, letter: dict[str, Any]) -> None:
+        """One extracted letter (its JSON as a dict)."""
+
+    def failed(self, path: str, code: str, message: str) -> None:
+        """An input that could not be extracted (already reported on stderr)."""
+
+    def end(self) -> None:
+        """After the last input."""
+
+    def abort(self) -> None:
+        """Instead of ``end`` when the run is interrupted: leave nothing half-written."""
+
+    def emit(self, text: str) -> None:
+        """Data to stdout, as UTF-8, flushed so a pipe sees each record as it is made."""
+        stream = self.options.stdout
+        buffer = getattr(stream, "buffer", None)
+        if buffer is not None:
+            stream.flush()
+            buffer.write(text.encode("utf-8"))
+            buffer.flush()
+        else:
+            stream.write(text)
+            stream.flush()
+
+
+class JsonWriter(Writer):
+    flag = "--json"
+    help = "one JSON object for one file; an array for a folder or several inputs ([] when none succeeded)"
+
+    def begin(self) -> None:
+        self.letters: list[dict[str, Any]] = []
+
+    def write(self, letter: dict[str, Any]) -> None:
+        self.letters.append(letter)
+
+    def end(self) -> None:
+        if self.options.many:
+            self.emit(to_json(self.letters) + "\n")
+        elif self.letters:
+            self.emit(to_json(self.letters[0]) + "\n")
+
+
+class JsonlWriter(Writer):
+    flag = "--jsonl"
+    help = "one compact JSON object per line, written as each input finishes"
+
+    def write(self, letter: dict[str, Any]) -> None:
+        self.emit(to_json(letter, indent=None) + "\n")
+
+
+class CsvWriter(Writer):
+    flag = "--csv"
+    help = "one CSV row per finding"
+
+    def begin(self) -> None:
+        self.emit(csv_header())
+
+    def write(self, letter: dict[str, Any]) -> None:
+        self.emit(to_csv_rows(letter))
+
+
+class SummaryWriter(Writer):
+    flag = "--summary"
+    help = "the readable summary, even when piped"
+
+    def begin(self) -> None:
+        from rich.console import Console
+
+        tty = self.options.stdout.isatty()
+        self.console = Console(file=self.options.stdout, width=None if tty else 110)
+
+    def write(self, letter: dict[str, Any]) -> None:
+        from .terminal import print_summary
+
+        progress = self.options.progress
+        if progress is None:
+            print_summary(letter, self.console, explain=self.options.explain)
+            return
+        with progress.paused():
+            print_summary(letter, self.console, explain=self.options.explain)
+
+
+class TagCountsWriter(Writer):
+    flag = "--tag-counts"
+    help = "per label, how many findings it tagged (TSV)"
+
+    def begin(self) -> None:
+        self.counts: dict[str, int] = {}
+
+    def write(self, letter: dict[str, Any]) -> None:
+        _count_tags(letter, self.counts)
+
+    def end(self) -> None:
+        from .tagging import Tagger
+
+        labels = Tagger.load(self.options.taxonomy).labels()
+        self.emit(tag_counts_tsv([(kind, label, self.counts.get(label, 0)) for kind, label in labels]))
+
+
+class FileWriter(Writer):
+    """An output to a file or folder the user names (``target``), alongside any stdout format."""
+
+    def __init__(self, options: RunOptions, target: Path) -> None:
+        super().__init__(options)
+        self.target = target
+
+
+class OutDirWriter(FileWriter):
+    """``DIR/<input stem>.json`` per input, each written atomically."""
+
+    flag = "--out-dir"
+    help = "write DIR/<stem>.json per input"
+
+    def begin(self) -> None:
+        self.used: set[str] = set()
+
+    def write(self, letter: dict[str, Any]) -> None:
+        from .batch import out_name, write_atomic
+
+        write_atomic(self.target / out_name(letter["source"]["path"], self.used), to_json(letter) + "\n")
+
+
+STDOUT_FORMATS: dict[str, type[Writer]] = {
+    "json": JsonWriter, "jsonl": JsonlWriter, "csv": CsvWriter, "summary": SummaryWriter,
+    "tag_counts": TagCountsWriter,
+}
+FILE_OUTPUTS: dict[str, type[FileWriter]] = {"out_dir": OutDirWriter}

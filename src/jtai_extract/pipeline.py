@@ -95,14 +95,14 @@ def extract(letter: LetterInput, engine: str = DEFAULT_ENGINE, tagger: Tagger | 
     blocks = layout.build_blocks(parts.body, doc, lambda text: classify_heading(text) is not None)
     clock = _lap(spent, "layout", clock)
     content = collect(build_sections(blocks))
-    letter = assemble(source, doc, parts, content)
+    result = assemble(source, doc, parts, content)
     clock = _lap(spent, "sections_fields", clock)
     if tagger is not None and tags:
-        tagger.tag_letter(letter)
+        tagger.tag_letter(result)
         _lap(spent, "tagging", clock)
     if timings is not None:
         timings.update(spent)
-    return letter
+    return result
 
 
 def to_source(letter: LetterInput) -> Source:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import os
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -36,7 +37,7 @@ class Source:
         return hashlib.sha256(self.data).hexdigest()
 
     @classmethod
-    def from_path(cls, path: str | Path) -> Source:
+    def from_path(cls, path: str | os.PathLike[str]) -> Source:
         p = Path(path)
         try:
             data = p.read_bytes()
