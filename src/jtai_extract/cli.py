@@ -44,6 +44,10 @@ def run(
     jsonl: Annotated[bool, typer.Option("--jsonl", help="one compact JSON object per line, streamed")] = False,
     csv_: Annotated[bool, typer.Option("--csv", help="one CSV row per finding")] = False,
     out_dir: Annotated[Path | None, typer.Option("--out-dir", help="write DIR/<stem>.json per input")] = None,
+    report: Annotated[Path | None, typer.Option("--report", metavar="FILE", help="write one self-contained HTML "
+                                                "report across the letters (table, charts, findings)")] = None,
+    view: Annotated[Path | None, typer.Option("--view", metavar="FILE", help="write an HTML view of the letters' "
+                                              "pages with every extracted item's box drawn on them")] = None,
     jobs: Annotated[int, typer.Option("--jobs", "-j", min=0, help="worker processes (0: all CPUs)")] = 0,
     engine: Annotated[str, typer.Option(help="PDF reader: pdfium (fast) or pdfplumber")] = "pdfium",
     taxonomy: Annotated[Path | None, typer.Option(help="your own tag lexicon file (models/ format)")] = None,
@@ -65,7 +69,11 @@ def run(
     if engine not in ENGINES:
         raise _usage(f"unknown engine {engine!r}: {' or '.join(ENGINES)}", "--engine")
     fmt = chosen[0] if chosen else None
-    if fmt is None and out_dir is None:
+    files = {name: path for name, path in (("out_dir", out_dir), ("report", report), ("view", view)) if path}
+    for name in ("report", "view"):
+        if name in files and files[name].is_dir():
+            raise _usage(f"{files[name]} is a folder: give the HTML file to write", f"--{name}")
+    if fmt is None and not files:
         fmt = "summary" if sys.stdout.isatty() else "json"
     if explain and fmt != "summary":
         raise _usage("--explain shows evidence in the summary view: add --summary (or run it on a terminal)",
@@ -93,8 +101,8 @@ def run(
     writers: list[output.Writer] = []
     if fmt is not None and not (quiet and fmt == "summary"):
         writers.append(output.STDOUT_FORMATS[fmt](options))
-    if out_dir is not None:
-        writers.append(output.FILE_OUTPUTS["out_dir"](options, out_dir))
+    for name, path in files.items():
+        writers.append(output.FILE_OUTPUTS[name](options, path))
     failed = 0
     with ProgressBar(len(inputs), enabled=not quiet and sys.stderr.isatty()) as progress:
         options.progress = progress
@@ -119,7 +127,11 @@ def run(
                 writer.abort()
             raise
         for writer in writers:
-            writer.end()
+            try:
+                writer.end()
+            except output.OutputError as exc:
+                failed += 1
+                progress.message(f"jtai-extract: {exc.path}: unwritable: {exc.message}")
     raise typer.Exit(1 if failed else 0)
 
 

@@ -222,8 +222,61 @@ class OutDirWriter(FileWriter):
         write_atomic(self.target / out_name(letter["source"]["path"], self.used), to_json(letter) + "\n")
 
 
+class OutputError(Exception):
+    """A file output that could not be written (reported as one line; the run exits 1)."""
+
+    def __init__(self, path: str, message: str) -> None:
+        super().__init__(message)
+        self.path = path
+        self.message = message
+
+
+class _HtmlWriter(FileWriter):
+    """An HTML file built from every letter (and the inputs that failed), written atomically at
+    the end: an interrupted run leaves nothing. ``_collector`` is ``report.Report`` or
+    ``view.View`` (imported only when used: they bring Jinja2, pygal, Pillow)."""
+
+    def _collector(self) -> Any:
+        raise NotImplementedError
+
+    def begin(self) -> None:
+        self.collected = self._collector()
+
+    def write(self, letter: dict[str, Any]) -> None:
+        self.collected.add(letter)
+
+    def failed(self, path: str, code: str, message: str) -> None:
+        self.collected.add_failure(path, code, message)
+
+    def end(self) -> None:
+        try:
+            self.collected.save()
+        except OSError as exc:
+            raise OutputError(str(self.target), exc.strerror or str(exc)) from None
+
+
+class ReportWriter(_HtmlWriter):
+    flag = "--report"
+    help = "write one self-contained HTML report across the letters: table, charts, findings browser"
+
+    def _collector(self) -> Any:
+        from .report import Report
+
+        return Report(self.target)
+
+
+class ViewWriter(_HtmlWriter):
+    flag = "--view"
+    help = "write an HTML view of each letter's pages with the box of every extracted item drawn on them"
+
+    def _collector(self) -> Any:
+        from .view import View
+
+        return View(self.target)
+
+
 STDOUT_FORMATS: dict[str, type[Writer]] = {
     "json": JsonWriter, "jsonl": JsonlWriter, "csv": CsvWriter, "summary": SummaryWriter,
     "tag_counts": TagCountsWriter,
 }
-FILE_OUTPUTS: dict[str, type[FileWriter]] = {"out_dir": OutDirWriter}
+FILE_OUTPUTS: dict[str, type[FileWriter]] = {"out_dir": OutDirWriter, "report": ReportWriter, "view": ViewWriter}
