@@ -29,7 +29,7 @@ class PageImage:
     width: float  # page size in PDF points
     height: float
     scale: float  # image pixels per PDF point
-    image: Image  # RGB, round(width * scale) x round(height * scale) pixels
+    image: Image  # RGB, width * scale x height * scale pixels (PDFium rounds a fraction up)
 
 
 def render_pages(pdf: bytes | str | os.PathLike[str], dpi: float = DEFAULT_DPI,
