@@ -1,6 +1,6 @@
 """make bench: how fast jtai-extract is, stage by stage, on a folder of real letters.
 
-Usage: python scripts/bench.py PDF_DIR [--runs 3] [--letters N] [--skip-batch]
+Usage: python scripts/bench.py PDF_DIR [--runs 3] [--letters N] [--skip-batch] [--html-only]
 
 Prints one line per figure, "name: value unit", so that a run can be compared with the last.
 Per-letter figures are medians over the letters of each letter's median over --runs runs, all
@@ -64,18 +64,51 @@ def wall(cmd: list[str], runs: int) -> float:
     return timed(lambda: subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL), runs)
 
 
+def html_figures(pdfs: list[Path], tagger: Tagger, runs: int) -> None:
+    """--report over all the letters and --view of the first: build time beyond extraction
+    (the letters' JSON already made), and the size of the file written."""
+    import tempfile
+
+    from jtai_extract.report import Report
+    from jtai_extract.view import View
+
+    letters = [extract(Source.from_path(p), engine="pdfium", tagger=tagger).model_dump(mode="json") for p in pdfs]
+    with tempfile.TemporaryDirectory() as folder:
+        target = Path(folder) / "report.html"
+
+        def build(kind: type, items: list) -> None:
+            out = kind(target)
+            for letter in items:
+                out.add(letter)
+            out.save()
+
+        report_s = timed(lambda: build(Report, letters), runs)
+        report_mb = target.stat().st_size / 1e6
+        view_s = timed(lambda: build(View, letters[:1]), runs)
+        view_mb = target.stat().st_size / 1e6
+    print(f"report build ({len(letters)} letters, beyond extraction): {report_s * 1000:.0f} ms")
+    print(f"report size ({len(letters)} letters): {report_mb:.2f} MB")
+    print(f"view build ({pdfs[0].name}, {letters[0]['source']['pages']} pages, beyond extraction): "
+          f"{view_s * 1000:.0f} ms")
+    print(f"view size ({pdfs[0].name}): {view_mb:.2f} MB")
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("pdf_dir", type=Path)
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--letters", type=int, default=0, help="only the first N letters")
     ap.add_argument("--skip-batch", action="store_true")
+    ap.add_argument("--html-only", action="store_true", help="only the --report and --view figures")
     args = ap.parse_args()
     pdfs = sorted(args.pdf_dir.glob("*.pdf"))[: args.letters or None]
     if not pdfs:
         print(f"no PDFs in {args.pdf_dir}", file=sys.stderr)
         return 2
     tagger = Tagger.load()
+    if args.html_only:
+        html_figures(pdfs, tagger, args.runs)
+        return 0
     pdftotext = shutil.which("pdftotext")
     per: dict[str, list[float]] = {}
 
@@ -125,6 +158,7 @@ def main() -> int:
         print(f"batch wall --jobs 2: {jobs2:.2f} s")
         print(f"batch speed-up jobs 1 / jobs 2: {jobs1 / jobs2:.2f} ratio")
         print(f"batch peak memory per worker (--jobs 2): {peak_rss_mb([EXE, folder, '--jsonl', '--jobs', '2']):.0f} MB")
+    html_figures(pdfs, tagger, args.runs)
     return 0
 
 

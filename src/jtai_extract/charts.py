@@ -14,6 +14,7 @@ colours, told apart with colour blindness.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -27,57 +28,73 @@ SECTION_COLOURS = {
 SERIES_COLOURS = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#8C6D31", "#000000",
                   "#F0E442", "#7F7F7F")  # letter themes: Okabe-Ito, then two more
 FONT_FAMILY = "system-ui, -apple-system, 'Segoe UI', Roboto, Arial, sans-serif"
-CHART_WIDTH_PX = 640  # the drawing's own width; the page scales it (never below a min-width, style.css)
 BAR_ROW_PX = 22  # height per category in horizontal bar charts
 CHART_MARGINS_PX = 60  # room for the axis under the bars
 COLUMN_CHART_PX = 380  # height of the charts with vertical bars or points
 LABEL_FONT_PX = 14
-LABEL_CHARACTERS = 40  # category names longer than this are cut (the full name is in the table)
-MAX_TICKS = 8  # value axes count in whole numbers, with at most this many steps
+MAX_TICKS = 8  # value axes count in whole numbers, with at most this many steps...
 NICE_STEPS = (1, 2, 5)  # ...of 1, 2 or 5 times a power of ten
+
+
+@dataclass(frozen=True, slots=True)
+class Size:
+    """How a chart is drawn for a kind of screen. The page scales the drawing to its column, so
+    each size is drawn near the width it is shown at, and its text stays readable."""
+
+    width_px: int
+    label_characters: int  # category names longer than this are cut (the full name: tooltip, table)
+    x_label_rotation: int  # degrees: years under narrow columns are turned to fit
+    max_ticks: int
+
+
+WIDE = Size(width_px=640, label_characters=40, x_label_rotation=0, max_ticks=MAX_TICKS)  # a desktop's column
+NARROW = Size(width_px=360, label_characters=22, x_label_rotation=60, max_ticks=5)  # a phone, 390 px wide
 
 Series = Sequence[tuple[str, Sequence[float | None]]]  # (series name, one value per category)
 
 
 def stacked_bars(chart_id: str, title: str, summary: str, categories: Sequence[str], series: Series,
-                 colours: Sequence[str], horizontal: bool = True, no_data: str = "No data") -> str:
+                 colours: Sequence[str], horizontal: bool = True, no_data: str = "No data", size: Size = WIDE) -> str:
     """Bars stacked by series, one bar per category (horizontal: categories down the side)."""
     import pygal
 
     kind = pygal.HorizontalStackedBar if horizontal else pygal.StackedBar
     height = _bar_chart_height(len(categories)) if horizontal else COLUMN_CHART_PX
     totals = [sum(values[i] or 0 for _, values in series) for i in range(len(categories))]
-    axis = _count_axis(max(totals)) if any(totals) else {}
-    chart = kind(**_config(colours, height, no_data_text=no_data, **axis))
-    chart.x_labels = list(reversed(categories)) if horizontal else list(categories)
+    axis = _count_axis(size, max(totals)) if any(totals) else {}
+    if not horizontal:  # horizontal bars name their categories down the side: no need to turn them
+        axis["x_label_rotation"] = size.x_label_rotation
+    chart = kind(**_config(size, colours, height, no_data_text=no_data, **axis))
+    chart.x_labels = [_cut(c, size.label_characters) for c in reversed(categories)] if horizontal else list(categories)
     for name, values in series:
         chart.add(name, list(reversed(values)) if horizontal else list(values))
     return _render(chart, chart_id, title, summary, [name for name, _ in series])
 
 
 def bars(chart_id: str, title: str, summary: str, categories: Sequence[str], values: Sequence[float],
-         series_name: str, colour: str, no_data: str) -> str:
+         series_name: str, colour: str, no_data: str, size: Size = WIDE) -> str:
     """One horizontal bar per category."""
     import pygal
 
-    axis = _count_axis(max(values)) if values else {}  # pygal fails on ticks without data
-    chart = pygal.HorizontalBar(**_config([colour], _bar_chart_height(len(categories)), no_data_text=no_data, **axis))
-    chart.x_labels = list(reversed(categories))
+    axis = _count_axis(size, max(values)) if values else {}  # pygal fails on ticks without data
+    chart = pygal.HorizontalBar(**_config(size, [colour], _bar_chart_height(len(categories)), no_data_text=no_data,
+                                          **axis))
+    chart.x_labels = [_cut(c, size.label_characters) for c in reversed(categories)]
     if categories:
         chart.add(series_name, list(reversed(values)))
     return _render(chart, chart_id, title, summary, [series_name])
 
 
 def date_points(chart_id: str, title: str, summary: str, series: list[tuple[str, list[tuple[date, float, str]]]],
-                colours: Sequence[str], y_title: str, no_data: str) -> str:
+                colours: Sequence[str], y_title: str, no_data: str, size: Size = WIDE) -> str:
     """Points on a time axis: per series, (date, value, label of the point)."""
     import pygal
 
     values = [v for _, points in series for _, v, _ in points]
-    axis = _count_axis(max(values), min(values)) if values else {}
-    chart = pygal.DateLine(**_config(colours, COLUMN_CHART_PX, stroke=False, dots_size=5, y_title=y_title,
-                                     no_data_text=no_data, x_label_rotation=0,
-                                     x_value_formatter=lambda d: d.strftime("%Y"), **axis))
+    axis = _count_axis(size, max(values), min(values)) if values else {}
+    chart = pygal.DateLine(**_config(size, colours, COLUMN_CHART_PX, stroke=False, dots_size=5, y_title=y_title,
+                                     no_data_text=no_data, x_value_formatter=lambda d: d.strftime("%Y"),
+                                     x_label_rotation=size.x_label_rotation, **axis))
     years = sorted({d.year for _, points in series for d, _, _ in points})
     if years:
         chart.x_labels = [date(y, 1, 1) for y in range(years[0], years[-1] + 2)]
@@ -86,30 +103,35 @@ def date_points(chart_id: str, title: str, summary: str, series: list[tuple[str,
     return _render(chart, chart_id, title, summary, [name for name, _ in series])
 
 
+def _cut(label: str, characters: int) -> str:
+    """A category name cut to fit beside horizontal bars (pygal cuts only labels under columns)."""
+    return label if len(label) <= characters else label[: characters - 1].rstrip() + "…"
+
+
 def _bar_chart_height(categories: int) -> int:
     return max(categories, 1) * BAR_ROW_PX + CHART_MARGINS_PX
 
 
-def count_ticks(high: float, low: float = 0) -> list[int]:
+def count_ticks(high: float, low: float = 0, max_ticks: int = MAX_TICKS) -> list[int]:
     """Whole-number ticks from ``low`` (rounded down) past ``high``, in steps of 1, 2 or 5 times a
-    power of ten, at most MAX_TICKS steps (pygal's own ticks count counts in tenths)."""
+    power of ten, at most ``max_ticks`` steps (pygal's own ticks count counts in tenths)."""
     magnitude = 1
     while True:
         for nice in NICE_STEPS:
             step = nice * magnitude
             start = int(low // step) * step
             stop = -int(-high // step) * step
-            if (stop - start) / step <= MAX_TICKS:
+            if (stop - start) / step <= max_ticks:
                 return list(range(start, max(stop, start + step) + 1, step))
         magnitude *= 10
 
 
-def _count_axis(high: float, low: float = 0) -> dict[str, Any]:
-    ticks = count_ticks(high, low)
+def _count_axis(size: Size, high: float, low: float = 0) -> dict[str, Any]:
+    ticks = count_ticks(high, low, size.max_ticks)
     return {"y_labels": ticks, "range": (ticks[0], ticks[-1])}
 
 
-def _config(colours: Sequence[str], height: int, **extra: Any) -> dict[str, Any]:
+def _config(size: Size, colours: Sequence[str], height: int, **extra: Any) -> dict[str, Any]:
     from pygal.style import Style
 
     style = Style(font_family=FONT_FAMILY, background="white", plot_background="white",
@@ -117,8 +139,8 @@ def _config(colours: Sequence[str], height: int, **extra: Any) -> dict[str, Any]
                   label_font_size=LABEL_FONT_PX, major_label_font_size=LABEL_FONT_PX,
                   title_font_size=16, no_data_font_size=18,
                   opacity=".9", opacity_hover="1", transition="0ms")
-    config: dict[str, Any] = dict(style=style, width=CHART_WIDTH_PX, height=height, js=[],
-                                  disable_xml_declaration=True, truncate_label=LABEL_CHARACTERS,
+    config: dict[str, Any] = dict(style=style, width=size.width_px, height=height, js=[],
+                                  disable_xml_declaration=True, truncate_label=size.label_characters,
                                   show_legend=False, print_values=False, show_y_guides=True, margin=12,
                                   spacing=8)  # the legend is the page's (HTML), so it wraps on a phone
     config.update(extra)
@@ -126,7 +148,8 @@ def _config(colours: Sequence[str], height: int, **extra: Any) -> dict[str, Any]
 
 
 def _render(chart: Any, chart_id: str, title: str, summary: str, series_names: list[str]) -> str:
-    chart.uuid = chart_id  # pygal's default is a random uuid: the same data must give the same bytes
+    # pygal's default is a random uuid (the svg's id is "chart-" + it): the same data must give the same bytes
+    chart.uuid = chart_id.removeprefix("chart-")
     chart.add_xml_filter(lambda root: _clean(root, chart_id, title, summary, series_names))
     svg: str = chart.render(is_unicode=True)
     return svg

@@ -14,12 +14,14 @@ the HTML at the end; ``output.ReportWriter`` drives it from the command line.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 from . import __version__
+from .charts import NARROW, WIDE
 from .names import letter_stem
 from .presentation import (
     ITEM_LISTS,
@@ -81,7 +83,8 @@ class Chart:
     id: str
     title: str
     summary: str  # in words: the chart's text alternative, shown instead of a chart with no marks
-    svg: str
+    svg: str  # drawn for a desktop's column...
+    svg_narrow: str  # ...and for a phone (the page shows the one that fits)
     columns: list[str]  # the data table beside the chart: its header...
     rows: list[list[Any]]  # ...and rows
     marks: int  # how many data marks (bars, points) the chart draws: what a test checks
@@ -97,6 +100,7 @@ class Report:
     letters: list[LetterRow] = field(default_factory=list)
     items: list[ReportItem] = field(default_factory=list)
     failures: list[Failure] = field(default_factory=list)
+    narrow_charts: bool = True  # each chart drawn a second time, for a phone's width
     _keys: set[str] = field(default_factory=set)
     _labels: dict[str, int] = field(default_factory=dict)  # evidence label -> its number in the page's list
 
@@ -165,6 +169,11 @@ class Report:
 
     # --- charts -----------------------------------------------------------------------------
 
+    def _draw(self, draw: Callable[..., str], chart_id: str, *args: Any, **kwargs: Any) -> tuple[str, str]:
+        """A chart drawn for a desktop and, unless ``narrow_charts`` is off, for a phone."""
+        wide = draw(chart_id, *args, size=WIDE, **kwargs)
+        return wide, draw(f"{chart_id}-narrow", *args, size=NARROW, **kwargs) if self.narrow_charts else ""
+
     def _by_label(self, kind_is_agency: bool) -> tuple[list[str], list[str], dict[str, Counter[str]]]:
         kinds = label_kinds()
         counts: dict[str, Counter[str]] = {}
@@ -188,10 +197,10 @@ class Report:
         summary = (f"{title}, over {len(self.letters)} letters: {len(rows)} labels; the most frequent: {top}."
                    if rows else f"{title}: no finding is tagged.")
         colours = [SECTION_COLOURS[s] for s in CHART_SECTIONS]
-        svg = stacked_bars(chart_id, title, summary, names, series, colours)
+        svg, narrow = self._draw(stacked_bars, chart_id, title, summary, names, series, colours)
         columns = ["label", *(SECTION_PLURALS[s] for s in CHART_SECTIONS), "total"]
-        return Chart(chart_id, title, summary, svg, columns, rows, marks=sum(1 for r in rows for n in r[1:-1] if n),
-                     legend=_legend(series, colours))
+        return Chart(chart_id, title, summary, svg, narrow, columns, rows,
+                     marks=sum(1 for r in rows for n in r[1:-1] if n), legend=_legend(series, colours))
 
     def theme_chart(self) -> Chart:
         return self._label_section_chart("chart-themes", "Findings per theme, by section", agency=False)
@@ -213,9 +222,10 @@ class Report:
         summary = (f"{len(self.letters)} letters from {years[0]} to {years[-1]}, in {len(themes)} deep-dive themes."
                    if years else "No letters.")
         colours = [SERIES_COLOURS[i % len(SERIES_COLOURS)] for i in range(len(themes))]
-        svg = stacked_bars("chart-years", title, summary, years, series, colours, horizontal=False)
+        svg, narrow = self._draw(stacked_bars, "chart-years", title, summary, years, series, colours,
+                                 horizontal=False)
         rows = [[y, _theme_name(t), counts[(y, t)]] for y in years for t in themes if counts[(y, t)]]
-        return Chart("chart-years", title, summary, svg, ["year", "deep-dive theme", "letters"], rows,
+        return Chart("chart-years", title, summary, svg, narrow, ["year", "deep-dive theme", "letters"], rows,
                      marks=len(rows), legend=_legend(series, colours))
 
     def deadline_chart(self) -> Chart:
@@ -237,10 +247,11 @@ class Report:
         summary = (f"Deadlines of {len(dated)} letters, from {dated[0][2]} to {dated[-1][2]}, and the days each "
                    f"letter allowed." if dated else "No letter gives a deadline for its written statement.")
         colours = [SERIES_COLOURS[themes.index(t) % len(SERIES_COLOURS)] for t in themes if points[t]]
-        svg = date_points("chart-deadlines", title, summary, series, colours, "days after the letter",
-                          "No deadlines")
-        return Chart("chart-deadlines", title, summary, svg, ["area", "letter date", "deadline", "days allowed"], rows,
-                     marks=len(dated), legend=_legend(series, colours))
+        svg, narrow = self._draw(date_points, "chart-deadlines", title, summary, series, colours,
+                                 "days after the letter", "No deadlines")
+        columns = ["area", "letter date", "deadline", "days allowed"]
+        return Chart("chart-deadlines", title, summary, svg, narrow, columns, rows, marks=len(dated),
+                     legend=_legend(series, colours))
 
     def priority_chart(self) -> Chart:
         from .charts import SECTION_COLOURS, bars
@@ -252,9 +263,10 @@ class Report:
         summary = (f"{len(with_actions)} of {len(self.letters)} letters have priority actions: "
                    + ", ".join(f"{a} ({n})" for a, n in with_actions) + "."
                    if with_actions else f"None of the {len(self.letters)} letters has a priority action.")
-        svg = bars("chart-priority", title, summary, [a for a, _ in with_actions], [n for _, n in with_actions],
-                   SECTION_PLURALS["priority_actions"], SECTION_COLOURS["priority_actions"], "No priority actions")
-        return Chart("chart-priority", title, summary, svg, ["area", "priority actions"],
+        svg, narrow = self._draw(bars, "chart-priority", title, summary, [a for a, _ in with_actions],
+                                 [n for _, n in with_actions], SECTION_PLURALS["priority_actions"],
+                                 SECTION_COLOURS["priority_actions"], "No priority actions")
+        return Chart("chart-priority", title, summary, svg, narrow, ["area", "priority actions"],
                      [list(a) for a in with_actions], marks=len(with_actions), legend=[])
 
 
