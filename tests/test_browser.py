@@ -59,6 +59,11 @@ def check_page(browser, page: Path, name: str) -> None:  # noqa: F811
     assert browser.console_errors() == []
     foreign = [url for url in browser.requests() if url != page.resolve().as_uri() and not url.startswith("data:")]
     assert foreign == []
+    duplicates = browser.run("""var seen = {}, twice = [];
+        document.querySelectorAll("[id]").forEach(function (e) {
+          if (seen[e.id]) { twice.push(e.id); } seen[e.id] = 1; });
+        return twice;""")
+    assert duplicates == []  # links, labels and aria references need unique ids
     for width in WIDTHS:
         browser.driver.set_window_size(width, 900)
         overflow = browser.run("return document.documentElement.scrollWidth - window.innerWidth")

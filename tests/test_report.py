@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 import re
 import shutil
@@ -13,7 +14,7 @@ from typer.testing import CliRunner
 
 from jtai_extract.charts import count_ticks
 from jtai_extract.cli import app
-from jtai_extract.presentation import ITEM_LISTS, Segment, highlight, source_href
+from jtai_extract.presentation import ITEM_LISTS, Segment, highlight, label_name, source_href
 from jtai_extract.report import Report
 
 from .conftest import FIXTURES, SAMPLES
@@ -51,11 +52,30 @@ def test_report_lists_every_letter_and_every_finding_of_the_samples(sample_repor
     assert sample_report.count("<article ") == total
 
 
-def test_report_marks_each_evidence_word(sample_report):
+def test_report_marks_each_evidence_word_with_its_labels(sample_report):
+    names = json.loads(re.search(r'<script type="application/json" id="label-names">(.*?)</script>',
+                                 sample_report, re.S).group(1))
     letter = expected_letters()[0]
-    finding = letter["strengths"][0]
-    for evidence in finding["evidence"]:
-        assert f">{evidence['text']}</mark>" in sample_report or evidence["text"] in sample_report
+    for finding in letter["strengths"]:
+        article = re.search(rf'data-letter="fernmouth-2019-03".*?<b>{finding["id"]}</b>.*?<p class="text">(.*?)</p>',
+                            sample_report, re.S)
+        marks = [(html.unescape(text), [names[int(n)] for n in numbers.split()])
+                 for numbers, text in re.findall(r'<mark data-l="([\d ]+)">(.*?)</mark>', article.group(1))]
+        want = [(s.text, [label_name(label) for label in s.labels])
+                for s in highlight(finding["text"], finding["evidence"]) if s.labels]
+        assert marks == want and want, finding["id"]
+        assert html.unescape(re.sub(r"<[^>]+>", "", article.group(1))) == finding["text"]
+
+
+def test_two_letters_with_the_same_file_name_keep_apart(tmp_path):
+    for folder in ("a", "b"):
+        (tmp_path / folder).mkdir()
+        shutil.copy(SAMPLE_PDFS[0], tmp_path / folder / "letter.pdf")
+    out = tmp_path / "report.html"
+    assert cli(str(tmp_path / "a"), str(tmp_path / "b"), "--report", str(out)).exit_code == 0
+    page = out.read_text(encoding="utf-8")
+    assert 'id="letter-letter"' in page and 'id="letter-letter-2"' in page
+    assert page.count('data-letter="letter-2" data-themes') == page.count('data-letter="letter" data-themes') > 0
 
 
 def test_report_links_each_page_to_the_pdf_relative_to_the_report(tmp_path):

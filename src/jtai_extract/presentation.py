@@ -76,6 +76,16 @@ def label_kinds() -> dict[str, str]:
     return {label.slug: label.kind for label in labels()}
 
 
+def unique_key(stem: str, used: set[str]) -> str:
+    """An HTML id for a letter: its file stem, ``-2``, ``-3``... when two inputs share one."""
+    key, n = stem, 1
+    while key in used:
+        n += 1
+        key = f"{stem}-{n}"
+    used.add(key)
+    return key
+
+
 def label_name(slug: str | None) -> str:
     if not slug:
         return ""

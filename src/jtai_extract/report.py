@@ -32,6 +32,7 @@ from .presentation import (
     label_name,
     render,
     source_href,
+    unique_key,
 )
 
 CHART_SECTIONS = ("strengths", "areas_for_improvement", "priority_actions")  # the findings the charts count
@@ -106,7 +107,7 @@ class Report:
 
     def add(self, letter: dict[str, Any]) -> None:
         path = letter["source"]["path"]
-        key = self._key(letter_stem(path))
+        key = unique_key(letter_stem(path), self._keys)
         area = letter.get("area") or letter_stem(path)
         year = (letter.get("letter_date") or "")[:4] or UNKNOWN
         is_pdf = letter["source"]["format"] == "pdf"
@@ -133,14 +134,6 @@ class Report:
     def _runs(self, segments: list[Segment]) -> list[tuple[str, str]]:
         return [(s.text, " ".join(str(self._labels.setdefault(label, len(self._labels))) for label in s.labels))
                 for s in segments]
-
-    def _key(self, stem: str) -> str:
-        key, n = stem, 1
-        while key in self._keys:
-            n += 1
-            key = f"{stem}-{n}"
-        self._keys.add(key)
-        return key
 
     def charts(self) -> list[Chart]:
         return [self.theme_chart(), self.agency_chart(), self.year_chart(), self.deadline_chart(),

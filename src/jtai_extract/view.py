@@ -21,7 +21,7 @@ from typing import Any
 
 from . import __version__
 from .names import letter_stem
-from .presentation import ITEM_LISTS, Segment, highlight, render, source_href
+from .presentation import ITEM_LISTS, Segment, highlight, render, source_href, unique_key
 
 PAGE_DPI = 96.0  # body text stays legible; a higher figure grows the file with its square
 PAGE_COLOURS = 16  # colours per page image: black text, grey, the logos' colours survive
@@ -87,7 +87,7 @@ class View:
 
     def add(self, letter: dict[str, Any]) -> None:
         source = letter["source"]
-        key = self._key(letter_stem(source["path"]))
+        key = unique_key(letter_stem(source["path"]), self._keys)
         items = [_item(key, section, item) for section in ITEM_LISTS for item in letter.get(section) or []]
         pages, note = _pages(source)
         by_number = {page.number: page for page in pages}
@@ -113,14 +113,6 @@ class View:
 
     def add_failure(self, path: str, code: str, message: str) -> None:
         self.failures.append((path, code, message))
-
-    def _key(self, stem: str) -> str:
-        key, n = stem, 1
-        while key in self._keys:
-            n += 1
-            key = f"{stem}-{n}"
-        self._keys.add(key)
-        return key
 
     def html(self) -> str:
         return render("view.html.j2", letters=self.letters, failures=self.failures, version=__version__)
