@@ -1,7 +1,12 @@
 from __future__ import annotations
 
+import json
 import os
+import subprocess
+import sys
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -22,3 +27,38 @@ def corpus() -> Path:
     if path is None:
         pytest.skip("real corpus not available (set JTAI_CORPUS)")
     return path
+
+
+@dataclass(frozen=True)
+class LettersRun:
+    """One run of the command over a folder of letters with ``--jsonl --sqlite``: the folder, the
+    JSON Lines file and the database it wrote, and the letters' JSON."""
+
+    folder: Path
+    jsonl: Path
+    db: Path
+    letters: list[dict[str, Any]]
+
+
+def _letters_run(folder: Path, out: Path, jobs: str) -> LettersRun:
+    jsonl, db = out / "letters.jsonl", out / "letters.db"
+    with open(jsonl, "wb") as fh:
+        done = subprocess.run([sys.executable, "-m", "jtai_extract", str(folder), "--jsonl", "--sqlite", str(db),
+                               "--engine", "pdfium", "--jobs", jobs, "--quiet"], stdout=fh, timeout=1800)
+    assert done.returncode == 0
+    letters = [json.loads(line) for line in jsonl.read_text(encoding="utf-8").splitlines()]
+    return LettersRun(folder, jsonl, db, letters)
+
+
+@pytest.fixture(scope="session")
+def samples_run(tmp_path_factory) -> LettersRun:
+    return _letters_run(SAMPLES, tmp_path_factory.mktemp("samples-run"), "1")
+
+
+@pytest.fixture(scope="session")
+def corpus_run(tmp_path_factory) -> LettersRun:
+    """The real letters, extracted once for every test that needs them all (skipped when absent)."""
+    path = corpus_dir()
+    if path is None:
+        pytest.skip("real corpus not available (set JTAI_CORPUS)")
+    return _letters_run(path / "pdf", tmp_path_factory.mktemp("corpus-run"), "2")
