@@ -123,11 +123,10 @@ def run(
     options = output.RunOptions(many=batch.is_many(paths), explain=explain, full=full,
                                 taxonomy=str(taxonomy) if taxonomy else None, filters=filters,
                                 tag_counts_by=by or "label")
-    writers: list[output.Writer] = []
+    # the named files first: a file that cannot be used is refused before anything reaches stdout
+    writers: list[output.Writer] = [output.FILE_OUTPUTS[name](options, target) for name, target in files.items()]
     if fmt is not None and not (quiet and fmt == "summary"):
         writers.append(output.STDOUT_FORMATS[fmt](options))
-    for name, target in files.items():
-        writers.append(output.FILE_OUTPUTS[name](options, target))
     failed = 0
     started: list[output.Writer] = []
     try:

@@ -81,11 +81,14 @@ class Filters:
         return {**letter, **kept}
 
     def table_lists(self) -> tuple[str, ...]:
-        """The lists a one-row-per-finding output covers: the four finding lists, and the narrative
-        when ``--section`` names it or one of its sections."""
+        """The lists a one-row-per-finding output covers: the four finding lists (those ``--section``
+        names, when it is given), and the narrative when ``--section`` names it or one of its sections."""
+        if not self.sections:
+            return FINDING_LISTS
+        lists = [name for name in FINDING_LISTS if name in self.sections]
         if self.sections - set(FINDING_LISTS):
-            return ALL_LISTS
-        return FINDING_LISTS
+            lists.append(NARRATIVE)
+        return tuple(lists)
 
 
 def compile_grep(pattern: str) -> re.Pattern[str]:
