@@ -40,19 +40,28 @@ class LettersRun:
     letters: list[dict[str, Any]]
 
 
-def _letters_run(folder: Path, out: Path, jobs: str) -> LettersRun:
+def _letters_run(folder: Path, out: Path, in_process: bool) -> LettersRun:
     jsonl, db = out / "letters.jsonl", out / "letters.db"
-    with open(jsonl, "wb") as fh:
-        done = subprocess.run([sys.executable, "-m", "jtai_extract", str(folder), "--jsonl", "--sqlite", str(db),
-                               "--engine", "pdfium", "--jobs", jobs, "--quiet"], stdout=fh, timeout=1800)
-    assert done.returncode == 0
+    args = [str(folder), "--jsonl", "--sqlite", str(db), "--engine", "pdfium", "--quiet"]
+    if in_process:  # a few letters: no second start-up
+        from typer.testing import CliRunner
+
+        from jtai_extract.cli import app
+
+        done = CliRunner().invoke(app, [*args, "--jobs", "1"], catch_exceptions=False)
+        assert done.exit_code == 0, done.stderr
+        jsonl.write_bytes(done.stdout_bytes)
+    else:  # all the real letters: in worker processes of their own
+        with open(jsonl, "wb") as fh:
+            ran = subprocess.run([sys.executable, "-m", "jtai_extract", *args, "--jobs", "2"], stdout=fh, timeout=1800)
+        assert ran.returncode == 0
     letters = [json.loads(line) for line in jsonl.read_text(encoding="utf-8").splitlines()]
     return LettersRun(folder, jsonl, db, letters)
 
 
 @pytest.fixture(scope="session")
 def samples_run(tmp_path_factory) -> LettersRun:
-    return _letters_run(SAMPLES, tmp_path_factory.mktemp("samples-run"), "1")
+    return _letters_run(SAMPLES, tmp_path_factory.mktemp("samples-run"), in_process=True)
 
 
 @pytest.fixture(scope="session")
@@ -61,4 +70,4 @@ def corpus_run(tmp_path_factory) -> LettersRun:
     path = corpus_dir()
     if path is None:
         pytest.skip("real corpus not available (set JTAI_CORPUS)")
-    return _letters_run(path / "pdf", tmp_path_factory.mktemp("corpus-run"), "2")
+    return _letters_run(path / "pdf", tmp_path_factory.mktemp("corpus-run"), in_process=False)

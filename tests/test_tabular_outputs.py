@@ -104,3 +104,13 @@ def test_an_interrupted_run_leaves_no_workbook(tmp_path):
     writer.write(json.loads(cli(ERA_A, "--json").stdout))
     writer.abort()
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("flag", ["--xlsx", "--sqlite"])
+def test_a_file_output_that_cannot_be_made_is_refused_before_any_letter(tmp_path, flag):
+    (tmp_path / "afile").write_text("x", encoding="utf-8")
+    for target, words in ((tmp_path, "is a folder"), (tmp_path / "afile" / "out.x", "afile is not a folder")):
+        done = cli(ERA_A, "--csv", flag, str(target))
+        assert done.exit_code == 2 and done.stdout == ""
+        [line] = done.stderr.splitlines()
+        assert line.startswith(f"jtai-extract: {target}: unwritable: ") and words in line

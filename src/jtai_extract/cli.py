@@ -50,12 +50,12 @@ def run(
                                                 "database (a letter already there is replaced)")] = None,
     xlsx: Annotated[Path | None, typer.Option("--xlsx", metavar="FILE", help="write an Excel workbook: a sheet of "
                                               "letters, one of findings")] = None,
-    section: Annotated[list[str] | None, typer.Option("--section", help="only findings of this list or narrative "
-                                                      "section (repeat for any of several)")] = None,
-    agency: Annotated[list[str] | None, typer.Option("--agency", help="only findings tagged with this agency "
-                                                     "(repeatable)")] = None,
-    theme: Annotated[list[str] | None, typer.Option("--theme", help="only findings tagged with this theme "
-                                                    "(repeatable)")] = None,
+    section: Annotated[list[str] | None, typer.Option(
+        "--section", metavar="NAME", help="only findings of this list or narrative section (repeatable)")] = None,
+    agency: Annotated[list[str] | None, typer.Option(
+        "--agency", metavar="LABEL", help="only findings tagged with this agency (repeatable)")] = None,
+    theme: Annotated[list[str] | None, typer.Option(
+        "--theme", metavar="LABEL", help="only findings tagged with this theme (repeatable)")] = None,
     grep: Annotated[str | None, typer.Option("--grep", metavar="PATTERN", help="only findings whose text matches "
                                              "this regular expression (case-insensitive unless it has a "
                                              "capital)")] = None,
@@ -64,7 +64,8 @@ def run(
     taxonomy: Annotated[Path | None, typer.Option(help="your own tag lexicon file (models/ format)")] = None,
     summary: Annotated[bool, typer.Option("--summary", help="the readable summary, even when piped")] = False,
     tag_counts: Annotated[bool, typer.Option("--tag-counts", help="per label, how many findings it tagged")] = False,
-    by: Annotated[str | None, typer.Option("--by", help="with --tag-counts: count per section or per letter")] = None,
+    by: Annotated[str | None, typer.Option("--by", metavar="section|letter",
+                                           help="with --tag-counts: count per section or per letter")] = None,
     full: Annotated[bool, typer.Option("--full", help="with the summary: findings whole, not cut")] = False,
     explain: Annotated[bool, typer.Option("--explain", help="with the summary: show the evidence of each tag")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="print nothing but errors")] = False,

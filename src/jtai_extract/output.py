@@ -1,8 +1,9 @@
 """Stage 6: outputs. Serialisers (JSON, JSON Lines, CSV) and the writers the command line drives.
 
 Every output is a ``Writer``: ``begin`` once, ``write`` for each letter extracted (in input
-order), ``failed`` for each input that failed, then ``end`` - or ``abort`` when the run is
-interrupted, which leaves nothing half-written behind. ``STDOUT_FORMATS`` and ``FILE_OUTPUTS``
+order; ``skipped`` instead for a letter the run's filters left no finding of), ``failed`` for each
+input that failed, then ``end`` - or ``abort`` when the run is interrupted, which leaves nothing
+half-written behind. A writer that cannot write raises ``OutputError``. ``STDOUT_FORMATS`` and ``FILE_OUTPUTS``
 map each command-line flag to its writer, so a new format is one class and one registry row (a
 large writer lives in its own module, imported only when used: ``sqlite_output``, ``xlsx_output``).
 ``deliver`` applies the run's filters (``filters.py``) once, before any writer sees a letter.
@@ -145,6 +146,19 @@ class OutputError(Exception):
     def __init__(self, path: str, code: str, message: str) -> None:
         super().__init__(message)
         self.path, self.code, self.message = path, code, message
+
+
+def make_parent(target: Path) -> None:
+    """The folder an output file goes in, made if missing; OutputError saying why it cannot be."""
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+    except FileExistsError as exc:
+        raise OutputError(str(target), "unwritable", f"{exc.filename or target.parent} is not a folder") from None
+    except OSError as exc:
+        raise OutputError(str(target), "unwritable",
+                          f"cannot make the folder {target.parent}: {exc.strerror or exc}") from None
+    if target.is_dir():
+        raise OutputError(str(target), "unwritable", "is a folder: name a file")
 
 
 class Writer:

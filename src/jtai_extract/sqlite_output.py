@@ -20,7 +20,7 @@ from typing import Any
 from . import __version__
 from .filters import ALL_LISTS, NARRATIVE
 from .names import letter_stem
-from .output import FileWriter, OutputError, RunOptions
+from .output import FileWriter, OutputError, RunOptions, make_parent
 
 DB_SCHEMA_VERSION = 1  # PRAGMA user_version of the databases this module writes; bumped on a change
 BUSY_TIMEOUT_S = 10.0  # how long to wait for another process's write lock on the file
@@ -186,12 +186,12 @@ class SqliteWriter(FileWriter):
         self.label_kinds: dict[str, str] = {}
 
     def begin(self) -> None:
+        make_parent(self.target)
         try:
-            self.target.parent.mkdir(parents=True, exist_ok=True)
             self.conn = sqlite3.connect(self.target, timeout=BUSY_TIMEOUT_S, isolation_level=None)
             self.conn.execute("PRAGMA foreign_keys = ON")  # our own rows are checked as they go in
             self._create()
-        except (OSError, sqlite3.Error) as exc:
+        except (OSError, sqlite3.Error, OutputError) as exc:
             self.abort()
             raise self._error(exc) from None
 

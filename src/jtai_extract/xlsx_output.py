@@ -19,6 +19,7 @@ from .output import (
     RunOptions,
     finding_rows,
     letter_row,
+    make_parent,
 )
 
 DATE_COLUMNS = {"letter_date", "inspection_start", "inspection_end"}  # ISO dates, written as Excel dates
@@ -36,6 +37,9 @@ class XlsxWriter(FileWriter):
         self.letters: list[list[Any]] = []
         self.findings: list[list[Any]] = []
 
+    def begin(self) -> None:
+        make_parent(self.target)  # a target that cannot be written is refused before any letter is read
+
     def write(self, letter: dict[str, Any]) -> None:
         self.letters.append(letter_row(letter))
         self.findings.extend(finding_rows(letter, self.options.filters.table_lists()))
@@ -43,8 +47,8 @@ class XlsxWriter(FileWriter):
     def end(self) -> None:
         import xlsxwriter
 
+        make_parent(self.target)
         try:
-            self.target.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(dir=self.target.parent, prefix=f".{self.target.name}.", suffix=".tmp")
             os.close(fd)
         except OSError as exc:
