@@ -39,10 +39,10 @@ def _usage(message: str, param: str | None = None) -> typer.BadParameter:
 @app.command()
 def run(
     paths: Annotated[list[str] | None, typer.Argument(help="PDF or .txt letters, folders, or - for stdin")] = None,
-    json_: Annotated[bool, typer.Option("--json", help="one JSON object for one file; an array for a folder or "
+    json: Annotated[bool, typer.Option("--json", help="one JSON object for one file; an array for a folder or "
                                         "several inputs ([] when none succeeded)")] = False,
     jsonl: Annotated[bool, typer.Option("--jsonl", help="one compact JSON object per line, streamed")] = False,
-    csv_: Annotated[bool, typer.Option("--csv", help="one CSV row per finding")] = False,
+    csv: Annotated[bool, typer.Option("--csv", help="one CSV row per finding")] = False,
     excel_csv: Annotated[bool, typer.Option("--excel-csv", "--bom", help="the CSV with a UTF-8 byte-order mark, "
                                             "for opening in Excel")] = False,
     out_dir: Annotated[Path | None, typer.Option("--out-dir", help="write DIR/<stem>.json per input")] = None,
@@ -76,16 +76,15 @@ def run(
     version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True)] = False,
 ) -> None:
     """Extract JTAI findings letters into structured data."""
+    given = dict(locals())  # the options by parameter name: each output's parameter is named as its registry key
     from . import output
 
-    chosen = [name for name, on in (("json", json_), ("jsonl", jsonl), ("csv", csv_ and not excel_csv),
-                                    ("excel_csv", excel_csv), ("summary", summary),
-                                    ("tag_counts", tag_counts)) if on]
+    chosen = [name for name in output.STDOUT_FORMATS if given[name]]
     if len(chosen) > 1:
-        raise _usage("choose one of --json, --jsonl, --csv, --excel-csv, --summary, --tag-counts")
+        raise _usage(f"choose one of {', '.join(w.flag for w in output.STDOUT_FORMATS.values())}")
     if engine not in ENGINES:
         raise _usage(f"unknown engine {engine!r}: {' or '.join(ENGINES)}", "--engine")
-    files = {name: target for name, target in (("out_dir", out_dir), ("sqlite", sqlite), ("xlsx", xlsx)) if target}
+    files: dict[str, Path] = {name: given[name] for name in output.FILE_OUTPUTS if given[name] is not None}
     fmt = chosen[0] if chosen else None
     if fmt is None and not files:
         fmt = "summary" if sys.stdout.isatty() else "json"

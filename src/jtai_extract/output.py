@@ -3,10 +3,13 @@
 Every output is a ``Writer``: ``begin`` once, ``write`` for each letter extracted (in input
 order; ``skipped`` instead for a letter the run's filters left no finding of), ``failed`` for each
 input that failed, then ``end`` - or ``abort`` when the run is interrupted, which leaves nothing
-half-written behind. A writer that cannot write raises ``OutputError``. ``STDOUT_FORMATS`` and ``FILE_OUTPUTS``
-map each command-line flag to its writer, so a new format is one class and one registry row (a
-large writer lives in its own module, imported only when used: ``sqlite_output``, ``xlsx_output``).
-``deliver`` applies the run's filters (``filters.py``) once, before any writer sees a letter.
+half-written behind. A writer that cannot write raises ``OutputError``.
+
+``STDOUT_FORMATS`` and ``FILE_OUTPUTS`` map each command-line flag to its writer, so a new format
+is one class, one registry row and its option in ``cli.run`` (whose parameter is named as the
+registry key); a large writer lives in its own module, imported only when used
+(``sqlite_output``, ``xlsx_output``). ``deliver`` applies the run's filters (``filters.py``)
+once, before any writer sees a letter.
 
 Outputs are deterministic: the same input gives the same bytes (no timestamps, stable key order).
 Data on stdout is written as UTF-8 bytes whatever the platform's console encoding.

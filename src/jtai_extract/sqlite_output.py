@@ -233,7 +233,7 @@ class SqliteWriter(FileWriter):
             self.conn.execute(f"PRAGMA user_version = {DB_SCHEMA_VERSION}")
             self.conn.execute("COMMIT")
         except BaseException:
-            self.conn.execute("ROLLBACK")
+            self._rollback()
             raise
 
     def write(self, letter: dict[str, Any]) -> None:
@@ -245,7 +245,7 @@ class SqliteWriter(FileWriter):
                 self._replace(letter["source"]["sha256"], rows)
                 self.conn.execute("COMMIT")
             except BaseException:
-                self.conn.execute("ROLLBACK")
+                self._rollback()
                 raise
         except sqlite3.Error as exc:
             raise self._error(exc) from None
@@ -264,6 +264,11 @@ class SqliteWriter(FileWriter):
             if rows[table]:
                 marks = ", ".join("?" * len(rows[table][0]))
                 self.conn.executemany(f"INSERT INTO {table} VALUES ({marks})", rows[table])
+
+    def _rollback(self) -> None:
+        """Undo the open transaction (SQLite may have undone it already, after some errors)."""
+        if self.conn is not None and self.conn.in_transaction:
+            self.conn.execute("ROLLBACK")
 
     def end(self) -> None:
         if self.conn is not None:
