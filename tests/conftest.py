@@ -2,8 +2,6 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -40,28 +38,24 @@ class LettersRun:
     letters: list[dict[str, Any]]
 
 
-def _letters_run(folder: Path, out: Path, in_process: bool) -> LettersRun:
+def _letters_run(folder: Path, out: Path) -> LettersRun:
+    """Run in this process, one letter after another: no second start-up, no worker processes."""
+    from typer.testing import CliRunner
+
+    from jtai_extract.cli import app
+
     jsonl, db = out / "letters.jsonl", out / "letters.db"
-    args = [str(folder), "--jsonl", "--sqlite", str(db), "--engine", "pdfium", "--quiet"]
-    if in_process:  # a few letters: no second start-up
-        from typer.testing import CliRunner
-
-        from jtai_extract.cli import app
-
-        done = CliRunner().invoke(app, [*args, "--jobs", "1"], catch_exceptions=False)
-        assert done.exit_code == 0, done.stderr
-        jsonl.write_bytes(done.stdout_bytes)
-    else:  # all the real letters: in worker processes of their own
-        with open(jsonl, "wb") as fh:
-            ran = subprocess.run([sys.executable, "-m", "jtai_extract", *args, "--jobs", "2"], stdout=fh, timeout=1800)
-        assert ran.returncode == 0
+    done = CliRunner().invoke(app, [str(folder), "--jsonl", "--sqlite", str(db), "--engine", "pdfium", "--quiet",
+                                    "--jobs", "1"], catch_exceptions=False)
+    assert done.exit_code == 0, done.stderr
+    jsonl.write_bytes(done.stdout_bytes)
     letters = [json.loads(line) for line in jsonl.read_text(encoding="utf-8").splitlines()]
     return LettersRun(folder, jsonl, db, letters)
 
 
 @pytest.fixture(scope="session")
 def samples_run(tmp_path_factory) -> LettersRun:
-    return _letters_run(SAMPLES, tmp_path_factory.mktemp("samples-run"), in_process=True)
+    return _letters_run(SAMPLES, tmp_path_factory.mktemp("samples-run"))
 
 
 @pytest.fixture(scope="session")
@@ -70,4 +64,4 @@ def corpus_run(tmp_path_factory) -> LettersRun:
     path = corpus_dir()
     if path is None:
         pytest.skip("real corpus not available (set JTAI_CORPUS)")
-    return _letters_run(path / "pdf", tmp_path_factory.mktemp("corpus-run"), in_process=False)
+    return _letters_run(path / "pdf", tmp_path_factory.mktemp("corpus-run"))
