@@ -154,17 +154,28 @@ def test_report_of_a_text_letter_links_the_file_without_a_page(tmp_path):
     assert "era-a-letter.txt" in html and "#page=" not in html
 
 
-def test_report_to_a_folder_is_a_usage_error(tmp_path):
-    done = cli(str(SAMPLE_PDFS[0]), "--report", str(tmp_path))
-    assert done.exit_code == 2 and "is a folder" in done.stderr
-
-
-def test_report_that_cannot_be_written_is_one_error_line(tmp_path):
+@pytest.mark.parametrize("flag", ["--report", "--view"])
+def test_an_html_target_that_is_a_folder_or_under_a_file_is_refused_before_any_letter(tmp_path, flag):
     blocker = tmp_path / "a-file"
     blocker.write_text("x", encoding="utf-8")
-    done = cli(str(SAMPLE_PDFS[0]), "--report", str(blocker / "report.html"))
+    for target, words in ((tmp_path, "is a folder"), (blocker / "out.html", "not a folder")):
+        done = cli(str(SAMPLE_PDFS[0]), flag, str(target), "--jsonl")
+        assert done.exit_code == 2 and done.stdout == ""
+        assert re.fullmatch(rf"jtai-extract: {re.escape(str(target))}: unwritable: .*{words}.*\n", done.stderr)
+
+
+def test_a_report_the_disk_refuses_at_the_end_is_one_error_line_and_no_file(tmp_path, monkeypatch):
+    from jtai_extract import batch
+
+    def refused(path, text):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(batch, "write_atomic", refused)
+    out = tmp_path / "report.html"
+    done = cli(str(SAMPLE_PDFS[0]), "--report", str(out))
     assert done.exit_code == 1
-    assert re.fullmatch(r"jtai-extract: .*report\.html: unwritable: .+\n", done.stderr)
+    assert done.stderr == f"jtai-extract: {out}: unwritable: Permission denied\n"
+    assert not out.exists()
 
 
 def test_an_interrupted_report_leaves_no_file(tmp_path, monkeypatch):
