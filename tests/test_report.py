@@ -196,6 +196,19 @@ def test_an_interrupted_report_leaves_no_file(tmp_path, monkeypatch):
     assert list(tmp_path.iterdir()) == []
 
 
+def test_report_file_gets_the_mode_of_any_new_file(tmp_path):
+    # regression: the temporary file's private mode (0600) stayed on the report after the rename
+    import os
+
+    out = tmp_path / "report.html"
+    umask = os.umask(0o022)
+    try:
+        assert cli(str(SAMPLE_PDFS[0]), "--report", str(out)).exit_code == 0
+    finally:
+        os.umask(umask)
+    assert out.stat().st_mode & 0o777 == 0o644
+
+
 def test_report_with_a_stdout_format_writes_both(tmp_path):
     out = tmp_path / "report.html"
     done = cli(str(SAMPLE_PDFS[0]), "--report", str(out), "--jsonl")
