@@ -69,7 +69,6 @@ class LetterRow:
     counts: dict[str, int]
     deadline: str | None
     href: str | None
-    pages: int
 
 
 @dataclass(slots=True)
@@ -117,7 +116,7 @@ class Report:
             inspection=(letter["inspection"]["start"], letter["inspection"]["end"]),
             theme=letter["theme"]["label"], inspectorates=list(letter.get("inspectorates") or []),
             counts={section: len(letter.get(section) or []) for section in ITEM_LISTS}, deadline=deadline,
-            href=source_href(path, self.target), pages=letter["source"]["pages"]))
+            href=source_href(path, self.target)))
         for section in ITEM_LISTS:
             for item in letter.get(section) or []:
                 pages = [(p, source_href(path, self.target, p if is_pdf else None)) for p in item["pages"]]
@@ -140,7 +139,7 @@ class Report:
                 self.priority_chart()]
 
     def html(self) -> str:
-        used = Counter(label for item in self.items for label in (*item.agencies, *item.themes))
+        used = {label for item in self.items for label in (*item.agencies, *item.themes)}
         kinds = label_kinds()
         options = {
             "section": [(s, SECTION_PLURALS[s]) for s in ITEM_LISTS if any(i.section == s for i in self.items)],
