@@ -1,7 +1,7 @@
 """The report and the view as a person sees them, in headless Chromium (tests/browser.py): no
 console errors, no request leaves the file, every chart draws its marks, filters show exactly
 the findings the JSON has, boxes lie on their pages, nothing is wider than a phone. Screenshots at
-1280 and 390 px go to eval/screenshots/ (CI keeps them; git ignores them)."""
+1280 and 390 px go to eval/screenshots/ (a CI run's pictures; git ignores them)."""
 
 from __future__ import annotations
 
