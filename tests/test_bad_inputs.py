@@ -52,12 +52,15 @@ def test_unreadable_folder_is_reported_and_the_rest_expanded(tmp_path, monkeypat
     assert extract_one(inputs[0]).error.code == "unreadable"
 
 
-def test_an_unexpected_failure_becomes_an_error_result_not_a_crash(monkeypatch):
+def test_a_bug_of_ours_is_an_internal_error_with_its_message_not_blamed_on_the_pdf(monkeypatch):
+    # regression: a missing data file in a wheel came out as "unreadable: could not be processed"
     import jtai_extract.pipeline as pipeline
 
     def boom(*args, **kwargs):
-        raise RuntimeError("a bug")
+        raise FileNotFoundError(2, "No such file or directory", "models/sections.tsv")
 
     monkeypatch.setattr(pipeline, "extract", boom)
     result = extract_one(Input("x.pdf", data=b"%PDF-1.4"))
-    assert result.error.code == "unreadable" and "RuntimeError" in result.error.message
+    assert result.error.code == "internal_error"
+    assert "FileNotFoundError" in result.error.message and "models/sections.tsv" in result.error.message
+    assert "Traceback" in result.traceback

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import ExtractError
+from .names import letter_stem
 from .readers import DEFAULT_ENGINE
 
 INPUT_SUFFIXES = (".pdf", ".txt")
@@ -32,10 +33,12 @@ class Result:
     input: Input
     letter: dict[str, Any] | None = None
     error: ExtractError | None = None
+    traceback: str | None = None  # for internal errors: shown with --debug
 
 
 def expand(paths: list[str], stdin: bytes | None = None) -> list[Input]:
-    """Files as given, folders searched recursively for .pdf and .txt (sorted), '-' for stdin."""
+    """Files as given, folders searched recursively for .pdf and .txt (sorted), '-' for stdin.
+    A folder holding no letter is an input that failed (``empty``), so it is reported."""
     inputs: list[Input] = []
     for raw in paths:
         if raw == "-":
@@ -43,10 +46,18 @@ def expand(paths: list[str], stdin: bytes | None = None) -> list[Input]:
             continue
         path = Path(raw)
         if path.is_dir():
-            inputs.extend(_walk(path))
+            found = list(_walk(path))
+            if not found:
+                found = [Input(raw, error=ExtractError("empty", "the folder holds no .pdf or .txt letter"))]
+            inputs.extend(found)
         else:
             inputs.append(Input(raw))
     return inputs
+
+
+def is_many(paths: list[str]) -> bool:
+    """Several paths, or a folder: the run's JSON is an array whatever the folder holds."""
+    return len(paths) > 1 or any(p != "-" and Path(p).is_dir() for p in paths)
 
 
 def _walk(folder: Path) -> Iterator[Input]:
@@ -61,7 +72,7 @@ def _walk(folder: Path) -> Iterator[Input]:
     for entry in entries:
         if entry.is_dir(follow_symlinks=False):
             yield from _walk(Path(entry.path))
-        elif entry.name.lower().endswith(INPUT_SUFFIXES):
+        elif entry.name.lower().endswith(INPUT_SUFFIXES) and entry.is_file():  # no FIFOs or devices
             yield Input(entry.path)
 
 
@@ -99,8 +110,12 @@ def extract_one(item: Input) -> Result:
         return Result(item, error=exc)
     except RecursionError:
         return Result(item, error=ExtractError("unreadable", "the file is too deeply nested to parse"))
-    except Exception as exc:  # a bug or a file no rule foresaw: report it, never a traceback
-        return Result(item, error=ExtractError("unreadable", f"could not be processed ({type(exc).__name__})"))
+    except Exception as exc:  # a bug of ours: say so (not "unreadable"), the traceback for --debug
+        import traceback
+
+        message = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+        return Result(item, error=ExtractError("internal_error", f"{message} (please report this)"),
+                      traceback=traceback.format_exc())
 
 
 def run(inputs: list[Input], engine: str = DEFAULT_ENGINE, jobs: int | None = None,
@@ -121,13 +136,20 @@ def run(inputs: list[Input], engine: str = DEFAULT_ENGINE, jobs: int | None = No
 
 def out_name(path: str, used: set[str]) -> str:
     """``<input stem>.json``; two inputs with the same stem get ``<stem>-2.json``, ``-3``..."""
-    stem = Path(path).stem if path != "-" else "stdin"
+    stem = letter_stem(path)
     name, n = f"{stem}.json", 1
     while name in used:
         n += 1
         name = f"{stem}-{n}.json"
     used.add(name)
     return name
+
+
+def new_file_mode() -> int:
+    """The mode an ordinary new file gets: 0o666 less the umask."""
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
 
 
 def write_atomic(path: Path, text: str) -> None:
@@ -137,6 +159,7 @@ def write_atomic(path: Path, text: str) -> None:
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             fh.write(text)
+        os.chmod(tmp, new_file_mode())  # mkstemp makes the file private (0600): an output is an ordinary file
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

@@ -1,4 +1,5 @@
-"""The command line: a thin layer over ``batch`` and ``output``. See CONTRACT.md / README.md."""
+"""The command line: a thin layer over ``batch`` (inputs, workers) and ``output`` (writers).
+See CONTRACT.md / README.md."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ import typer
 from . import __version__
 
 app = typer.Typer(add_completion=False, rich_markup_mode=None, pretty_exceptions_enable=False)
+ENGINES = ("pdfium", "pdfplumber")  # readers.ENGINES, without importing the readers at start-up
 
 
 def _version(value: bool) -> None:
@@ -30,20 +32,49 @@ def _schema(value: bool) -> None:
         raise typer.Exit()
 
 
+def _usage(message: str, param: str | None = None) -> typer.BadParameter:
+    return typer.BadParameter(message, param_hint=param)
+
+
 @app.command()
 def run(
     paths: Annotated[list[str] | None, typer.Argument(help="PDF or .txt letters, folders, or - for stdin")] = None,
-    json_: Annotated[bool, typer.Option("--json", help="one JSON object (an array for several inputs)")] = False,
+    json: Annotated[bool, typer.Option("--json", help="one JSON object for one file; an array for a folder or "
+                                        "several inputs ([] when none succeeded)")] = False,
     jsonl: Annotated[bool, typer.Option("--jsonl", help="one compact JSON object per line, streamed")] = False,
-    csv_: Annotated[bool, typer.Option("--csv", help="one CSV row per finding")] = False,
+    csv: Annotated[bool, typer.Option("--csv", help="one CSV row per finding")] = False,
+    excel_csv: Annotated[bool, typer.Option("--excel-csv", "--bom", help="the CSV with a UTF-8 byte-order mark, "
+                                            "for opening in Excel")] = False,
     out_dir: Annotated[Path | None, typer.Option("--out-dir", help="write DIR/<stem>.json per input")] = None,
+    sqlite: Annotated[Path | None, typer.Option("--sqlite", metavar="FILE.db", help="add the letters to a SQLite "
+                                                "database (a letter already there is replaced)")] = None,
+    xlsx: Annotated[Path | None, typer.Option("--xlsx", metavar="FILE", help="write an Excel workbook: a sheet of "
+                                              "letters, one of findings")] = None,
+    report: Annotated[Path | None, typer.Option("--report", metavar="FILE", help="write one self-contained HTML "
+                                                "report across the letters (table, charts, findings)")] = None,
+    view: Annotated[Path | None, typer.Option("--view", metavar="FILE", help="write an HTML view of the letters' "
+                                              "pages with every extracted item's box drawn on them")] = None,
+    section: Annotated[list[str] | None, typer.Option(
+        "--section", metavar="NAME", help="only findings of this list or narrative section (repeatable)")] = None,
+    agency: Annotated[list[str] | None, typer.Option(
+        "--agency", metavar="LABEL", help="only findings tagged with this agency (repeatable)")] = None,
+    theme: Annotated[list[str] | None, typer.Option(
+        "--theme", metavar="LABEL", help="only findings tagged with this theme (repeatable)")] = None,
+    grep: Annotated[str | None, typer.Option("--grep", metavar="PATTERN", help="only findings whose text matches "
+                                             "this regular expression (case-insensitive unless it has a "
+                                             "capital)")] = None,
     jobs: Annotated[int, typer.Option("--jobs", "-j", min=0, help="worker processes (0: all CPUs)")] = 0,
-    engine: Annotated[str, typer.Option(help="PDF reader: pdfplumber or pdfium")] = "pdfplumber",
+    engine: Annotated[str, typer.Option(help="PDF reader: pdfium (fast) or pdfplumber")] = "pdfium",
     taxonomy: Annotated[Path | None, typer.Option(help="your own tag lexicon file (models/ format)")] = None,
     summary: Annotated[bool, typer.Option("--summary", help="the readable summary, even when piped")] = False,
     tag_counts: Annotated[bool, typer.Option("--tag-counts", help="per label, how many findings it tagged")] = False,
-    explain: Annotated[bool, typer.Option("--explain", help="show the evidence of each tag")] = False,
+    by: Annotated[str | None, typer.Option("--by", metavar="section|letter",
+                                           help="with --tag-counts: count per section or per letter")] = None,
+    full: Annotated[bool, typer.Option("--full", help="with the summary: findings whole, not cut")] = False,
+    explain: Annotated[bool, typer.Option("--explain", help="with the summary: show the evidence of each tag")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="print nothing but errors")] = False,
+    debug: Annotated[bool, typer.Option("--debug", help="print the traceback of an internal error "
+                                        "(also JTAI_DEBUG=1)")] = False,
     debug_layout: Annotated[Path | None, typer.Option(
         "--debug-layout", help="also write DIR/<stem>-page-<n>.png per PDF page: lines, blocks, sections")] = None,
     schema: Annotated[bool, typer.Option("--schema", callback=_schema, is_eager=True,
@@ -51,13 +82,29 @@ def run(
     version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True)] = False,
 ) -> None:
     """Extract JTAI findings letters into structured data."""
-    if sum([json_, jsonl, csv_, summary, tag_counts]) > 1:
-        raise typer.BadParameter("choose one of --json, --jsonl, --csv, --summary, --tag-counts")
-    if engine not in ("pdfplumber", "pdfium"):
-        raise typer.BadParameter(f"unknown engine {engine!r}: pdfplumber or pdfium", param_hint="--engine")
+    given = dict(locals())  # the options by parameter name: each output's parameter is named as its registry key
+    from . import output
+
+    chosen = [name for name in output.STDOUT_FORMATS if given[name]]
+    if len(chosen) > 1:
+        raise _usage(f"choose one of {', '.join(w.flag for w in output.STDOUT_FORMATS.values())}")
+    if engine not in ENGINES:
+        raise _usage(f"unknown engine {engine!r}: {' or '.join(ENGINES)}", "--engine")
+    files: dict[str, Path] = {name: given[name] for name in output.FILE_OUTPUTS if given[name] is not None}
+    fmt = chosen[0] if chosen else None
+    if fmt is None and not files:
+        fmt = "summary" if sys.stdout.isatty() else "json"
+    if explain and fmt != "summary":
+        raise _usage("--explain shows evidence in the summary view: add --summary (or run it on a terminal)",
+                     "--explain")
+    if full and fmt != "summary":
+        raise _usage("--full shows whole findings in the summary view: add --summary (or run it on a terminal)",
+                     "--full")
+    if by is not None and (fmt != "tag_counts" or by not in output.TAG_COUNT_GROUPS):
+        raise _usage(f"--by goes with --tag-counts: {', '.join(output.TAG_COUNT_GROUPS)}", "--by")
     if not paths:
         if sys.stdin.isatty():
-            raise typer.BadParameter("give a PDF, a .txt letter, a folder, or - for standard input")
+            raise _usage("give a PDF, a .txt letter, a folder, or - for standard input")
         paths = ["-"]
     if taxonomy is not None:
         from .tagging import Tagger, TaxonomyError
@@ -67,62 +114,62 @@ def run(
         except TaxonomyError as exc:
             print(f"jtai-extract: {exc}", file=sys.stderr)
             raise typer.Exit(2) from None
-    from . import batch, output
+    from . import batch
+    from .errors import error_line
+    from .filters import FilterError, known_labels, parse_filters
+    from .terminal import ProgressBar
 
+    try:
+        filters = parse_filters(section or (), agency or (), theme or (), grep,
+                                known_labels(str(taxonomy) if taxonomy else None))
+    except FilterError as exc:
+        raise _usage(str(exc), exc.option) from None
+    debug = debug or os.environ.get("JTAI_DEBUG", "") not in ("", "0")
     inputs = batch.expand(paths)
     if debug_layout is not None:
         from .debug_layout import write_inputs
 
         write_inputs([i.path for i in inputs if i.data is None and i.error is None], debug_layout, engine,
                      quiet=quiet)
-    fmt = ("json" if json_ else "jsonl" if jsonl else "csv" if csv_ else "summary" if summary
-           else "counts" if tag_counts else None)
-    if fmt is None and out_dir is None:
-        fmt = "summary" if sys.stdout.isatty() else "json"
-    console = None
-    if fmt == "summary" and not quiet:
-        from rich.console import Console
-
-        console = Console(width=None if sys.stdout.isatty() else 110)
+    options = output.RunOptions(many=batch.is_many(paths), explain=explain, full=full,
+                                taxonomy=str(taxonomy) if taxonomy else None, filters=filters,
+                                tag_counts_by=by or "label")
+    # the named files first: a file that cannot be used is refused before anything reaches stdout
+    writers: list[output.Writer] = [output.FILE_OUTPUTS[name](options, target) for name, target in files.items()]
+    if fmt is not None and not (quiet and fmt == "summary"):
+        writers.append(output.STDOUT_FORMATS[fmt](options))
     failed = 0
-    letters: list[dict] = []
-    used: set[str] = set()  # output file names already written in this run
-    results = batch.run(inputs, engine=engine, jobs=jobs or None, taxonomy=str(taxonomy) if taxonomy else None)
-    with output.Progress(len(inputs), enabled=not quiet and sys.stderr.isatty()) as advance:
-        if fmt == "csv":
-            _write(output.csv_header())
-        for result in results:
-            advance(result.input.path)
-            if result.error is not None:
-                failed += 1
-                print(f"jtai-extract: {result.input.path}: {result.error.code}: {result.error.message}",
-                      file=sys.stderr)
-                continue
-            letter = result.letter
-            if out_dir is not None:
-                batch.write_atomic(out_dir / batch.out_name(result.input.path, used), output.to_json(letter) + "\n")
-            if fmt == "jsonl":
-                _write(output.to_json(letter, indent=None) + "\n")
-            elif fmt == "csv":
-                _write(output.to_csv_rows(letter))
-            elif fmt in ("json", "counts"):
-                letters.append(letter)
-            elif console is not None:
-                output.print_summary(letter, console, explain=explain)
-    if fmt == "json" and letters:
-        single = len(inputs) == 1
-        _write(output.to_json(letters[0] if single else letters) + "\n")
-    if fmt == "counts":
-        from .tagging import Tagger
-
-        labels = Tagger.load(str(taxonomy) if taxonomy else None).labels()
-        _write(output.tag_counts_tsv(output.tag_counts(letters, labels)))
+    started: list[output.Writer] = []
+    try:
+        with ProgressBar(len(inputs), enabled=not quiet and sys.stderr.isatty()) as progress:
+            options.progress = progress
+            for writer in writers:
+                writer.begin()
+                started.append(writer)
+            for result in batch.run(inputs, engine=engine, jobs=jobs or None, taxonomy=options.taxonomy):
+                progress.advance(result.input.path)
+                if result.error is not None:
+                    failed += 1
+                    progress.message(error_line(result.input.path, result.error.code, result.error.message))
+                    if debug and result.traceback:
+                        progress.message(result.traceback.rstrip())
+                    for writer in writers:
+                        writer.failed(result.input.path, result.error.code, result.error.message)
+                    continue
+                assert result.letter is not None
+                output.deliver(writers, result.letter, filters)
+            for writer in writers:
+                writer.end()
+    except output.OutputError as exc:  # an output cannot be written: say so, leave nothing half-written
+        for writer in started:
+            writer.abort()
+        print(error_line(exc.path, exc.code, exc.message), file=sys.stderr)
+        raise typer.Exit(2 if len(started) < len(writers) else 1) from None
+    except BaseException:
+        for writer in started:
+            writer.abort()
+        raise
     raise typer.Exit(1 if failed else 0)
-
-
-def _write(text: str) -> None:
-    sys.stdout.write(text)
-    sys.stdout.flush()
 
 
 def main() -> None:

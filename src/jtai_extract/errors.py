@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Literal
 
 ErrorCode = Literal[
-    "not_found", "unreadable", "not_a_pdf", "encrypted", "no_text_layer", "not_a_jtai_letter", "empty"
+    "not_found", "unreadable", "not_a_pdf", "encrypted", "no_text_layer", "not_a_jtai_letter", "empty",
+    "internal_error",  # a bug of ours, not a fault of the input: the message names the exception
 ]
 
 
@@ -19,3 +20,8 @@ class ExtractError(Exception):
 
     def __reduce__(self):  # picklable across worker processes
         return (ExtractError, (self.code, self.message))
+
+
+def error_line(path: str, code: str, message: str) -> str:
+    """The one line on stderr that reports a failed input (CONTRACT.md)."""
+    return f"jtai-extract: {path}: {code}: {message}"
