@@ -39,10 +39,11 @@ def run(
     out_dir: Annotated[Path | None, typer.Option("--out-dir", help="write DIR/<stem>.json per input")] = None,
     jobs: Annotated[int, typer.Option("--jobs", "-j", min=0, help="worker processes (0: all CPUs)")] = 0,
     engine: Annotated[str, typer.Option(help="PDF reader: pdfplumber or pdfium")] = "pdfplumber",
-    taxonomy: Annotated[Path | None, typer.Option(help="your own tag lexicon file (models/ format)")] = None,
+    taxonomy: Annotated[Path | None, typer.Option(help="your tag lexicon rows (a .tsv file or a folder of them) "
+                                                       "added to the shipped ones")] = None,
     summary: Annotated[bool, typer.Option("--summary", help="the readable summary, even when piped")] = False,
     tag_counts: Annotated[bool, typer.Option("--tag-counts", help="per label, how many findings it tagged")] = False,
-    explain: Annotated[bool, typer.Option("--explain", help="show the evidence of each tag")] = False,
+    explain: Annotated[bool, typer.Option("--explain", help="with the summary: why each tag was given")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="print nothing but errors")] = False,
     schema: Annotated[bool, typer.Option("--schema", callback=_schema, is_eager=True,
                                          help="print the JSON Schema")] = False,
@@ -101,7 +102,7 @@ def run(
             elif fmt in ("json", "counts"):
                 letters.append(letter)
             elif console is not None:
-                output.print_summary(letter, console, explain=explain)
+                output.print_summary(letter, console, explain=explain, taxonomy=str(taxonomy) if taxonomy else None)
     if fmt == "json" and letters:
         single = len(inputs) == 1
         _write(output.to_json(letters[0] if single else letters) + "\n")

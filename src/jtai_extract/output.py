@@ -43,8 +43,9 @@ def _csv_line(values: list[str]) -> str:
     return buf.getvalue()
 
 
-def print_summary(letter: dict[str, Any], console, explain: bool = False) -> None:
-    """The readable summary of one letter on a terminal: fields, then each finding with its tags."""
+def print_summary(letter: dict[str, Any], console, explain: bool = False, taxonomy: str | None = None) -> None:
+    """The readable summary of one letter on a terminal: fields, then each finding with its tags
+    (with ``explain``, the reasoning behind them: ``tag_explain``)."""
     from rich.markup import escape
     from rich.panel import Panel
     from rich.table import Table
@@ -67,6 +68,10 @@ def print_summary(letter: dict[str, Any], console, explain: bool = False) -> Non
     ]:
         head.add_row(key, escape(str(value)) if value else "[dim]-[/dim]")
     console.print(Panel(head, title=escape(letter["title"] or letter["source"]["path"]), title_align="left"))
+    if explain:
+        from .tag_explain import explain_letter, render
+
+        explained = explain_letter(letter, taxonomy)
     for section in FINDING_SECTIONS:
         items = letter.get(section) or []
         if not items:
@@ -80,8 +85,7 @@ def print_summary(letter: dict[str, Any], console, explain: bool = False) -> Non
             if tags:
                 console.print(f"      {tags}")
             if explain:
-                for ev in item["evidence"]:
-                    console.print(f"      [dim]{ev['label']}: “{escape(ev['text'])}” [{ev['start']}:{ev['end']}][/]")
+                render(explained.get(item["id"]), console)
     for warning in letter["warnings"]:
         console.print(f"[yellow]warning:[/] {escape(warning)}")
 
