@@ -65,7 +65,7 @@ SENTENCES = {
                       "Police officers attend domestic incidents quickly."),
     "substance_misuse": ("Parental substance misuse is not always considered in assessments.",
                          "Social workers visit children regularly."),
-    "domestic_abuse": ("Children living with domestic abuse are discussed at MARAC.",
+    "domestic_abuse": ("Domestic abuse is recognised quickly and discussed at MARAC.",
                        "Social workers visit children regularly."),
     "neglect": ("Neglect is recognised early and the graded care profile is used well.",
                 "Social workers visit children regularly."),
@@ -167,3 +167,20 @@ def test_every_lexicon_file_is_valid_and_holds_only_its_own_label():
         entries = read_lexicon(path)
         assert {e.label for e in entries} == {path.name.removesuffix(".tsv")}
         assert {e.kind for e in entries} == {"agency" if path.name.removesuffix(".tsv") in AGENCIES else "theme"}
+
+
+def test_tags_do_not_depend_on_the_hash_seed():
+    """Regression: mentions of one span with different roles were ordered by a set, so the roles
+    (and a batch's output) changed from process to process."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    code = ("import json; from jtai_extract.tagging import Tagger; t = Tagger.load(); "
+            "print(json.dumps(t.tag_texts(['The local needs analysis and the audits of referrals to the MASH "
+            "are thorough, and analysis of risk is good.', 'Children and families, schools and the police "
+            "share data.'], [None, None])))")
+    outs = [subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                           env={**os.environ, "PYTHONHASHSEED": seed}).stdout for seed in ("1", "2", "3")]
+    assert outs[0] and json.loads(outs[0]) and outs[0] == outs[1] == outs[2]

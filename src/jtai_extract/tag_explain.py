@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from .tagging import Analysis, Decision, LabelScore, Tagger, decide, near_misses
+from .tagging import Analysis, Decision, LabelScore, Params, Tagger, decide, near_misses
 
 __all__ = ["Explanation", "explain_letter", "explanation_lines", "render"]
 
@@ -25,6 +25,7 @@ class Explanation:
     item_id: str
     analysis: Analysis
     decision: Decision
+    params: Params
 
 
 def explain_letter(letter: Any, taxonomy: str | None = None) -> dict[str, Explanation]:
@@ -35,7 +36,8 @@ def explain_letter(letter: Any, taxonomy: str | None = None) -> dict[str, Explan
     model = letter if isinstance(letter, Letter) else Letter.model_validate(letter)
     tagger = Tagger.load(taxonomy)
     items, analyses = tagger.analyse_letter(model)
-    return {item.id: Explanation(item.id, a, decide(a, tagger.params)) for item, a in zip(items, analyses, strict=True)}
+    return {item.id: Explanation(item.id, a, decide(a, tagger.params), tagger.params)
+            for item, a in zip(items, analyses, strict=True)}
 
 
 def _where(source: str) -> str:
@@ -44,7 +46,7 @@ def _where(source: str) -> str:
     return f"{path.replace(chr(92), '/').rsplit('/', 1)[-1]} {rest}".strip()
 
 
-def _label_lines(sc: LabelScore, verdict: str) -> list[str]:
+def _label_lines(sc: LabelScore, verdict: str, weights: Params) -> list[str]:
     op = ">=" if sc.tagged else "<"
     rules = f" (rules: {', '.join(sc.rules)})" if sc.rules else ""
     lines = [f"{verdict} {sc.key}: {sc.score:.2f} {op} {sc.threshold:.2f}{rules}"]
@@ -53,7 +55,9 @@ def _label_lines(sc: LabelScore, verdict: str) -> list[str]:
         where = ("first sentence, " if m.lead else "") + m.role
         row = _where(m.source)
         if p.counted:
-            lines.append(f"    + \u201c{m.text}\u201d weight {m.weight:g}, {where}: {p.contribution:.2f}  [{row}]")
+            fitted = weights.weight_of(m)
+            w = f"{fitted:g}" + (f" (fitted; lexicon {m.weight:g})" if fitted != m.weight else "")
+            lines.append(f"    + \u201c{m.text}\u201d weight {w}, {where}: {p.contribution:.2f}  [{row}]")
         else:
             lines.append(f"    \u00b7 \u201c{m.text}\u201d nested in a stronger mention, counted once  [{row}]")
     return lines
@@ -64,13 +68,13 @@ def explanation_lines(ex: Explanation) -> list[str]:
     lines: list[str] = []
     d = ex.decision
     for sc in sorted((s for s in d.scores.values() if s.tagged), key=lambda s: s.key):
-        lines += _label_lines(sc, "tag")
+        lines += _label_lines(sc, "tag", ex.params)
     dropped = [s for s in d.scores.values() if not s.tagged and "partnership_as_body" in s.rules]
     for sc in dropped:
         lines.append(f"not {sc.key}: named as a member of the partnership (rule partnership_as_body)")
     for sc in near_misses(d):
         if sc not in dropped:
-            lines += _label_lines(sc, "near miss")
+            lines += _label_lines(sc, "near miss", ex.params)
     for b in ex.analysis.blocked:
         lines.append(f"blocked {b.mention.key}: \u201c{b.mention.text}\u201d by {_where(b.by)}")
     if d.rules:

@@ -62,6 +62,7 @@ from .tag_lexicon import (
     lemmas,
     merge,
     normalise_text,
+    pattern_key,
     read_lexicon,
     read_taxonomy,
 )
@@ -71,9 +72,16 @@ if TYPE_CHECKING:
 
 __all__ = ["KINDS", "Entry", "Params", "Tagger", "TaxonomyError", "default_lexicon", "read_lexicon"]
 
-ROLES = ("subject", "actor", "agent", "partner", "recipient", "setting", "example", "frame")
-ADJACENT_ROLES = ("agent", "recipient", "setting", "partner", "frame")  # the cue stands right before
+ROLES = ("subject", "actor", "agent", "partner", "recipient", "destination", "setting", "example", "frame")
+# the cue stands right before the mention; when two cues end there, the later one in this list wins
+ADJACENT_ROLES = ("agent", "recipient", "setting", "partner", "destination", "frame")
 SUBJECT_REACH = 12  # tokens: a subject starts within this many tokens of its sentence's start
+BACKGROUND = {  # rule background_only: roles that alone never give a label (conventions 2 and 7)
+    "agency": frozenset({"destination", "recipient"}),
+    "theme": frozenset({"frame", "example"}),
+}
+COORDINATION_GAP = 4  # tokens between two coordinated mentions ("violence and/or criminal and sexual exploitation")
+COORDINATORS = frozenset({"and", "or", "and/or", ",", "/", "nor"})
 CLAUSE_BREAKS = frozenset({";", ":"})
 SENTENCE_OPENERS = frozenset({"in", "at", "for", "when", "while", "whilst", "although", "though", "despite",
                               "as", "following", "during", "since", "because", "if", "where", "within",
@@ -85,12 +93,18 @@ NEAR_MISS = 0.5  # --explain lists labels whose score reaches this share of thei
 CSC = "agency:childrens_social_care"
 PARTNERSHIP = "agency:safeguarding_partnership"
 GOVERNANCE = "theme:leadership_and_governance"
-IMPLIED_BY = {  # rule -> the theme whose work children's social care leads (conventions 3 and 4, TAXONOMY's
-    "front_door_is_csc": "theme:front_door",  # definition of children's social care)
-    "child_protection_is_csc": "theme:strategy_and_child_protection",
-    "early_help_is_csc": "theme:early_help",
-    "children_in_care_is_csc": "theme:children_in_care",
+IMPLIED_BY = {  # rule -> (theme, the agency whose work it is when no other is named)
+    # conventions 3 and 4 and TAXONOMY's definition: the work children's social care leads
+    "front_door_is_csc": ("theme:front_door", CSC),
+    "child_protection_is_csc": ("theme:strategy_and_child_protection", CSC),
+    "early_help_is_csc": ("theme:early_help", CSC),
+    "children_in_care_is_csc": ("theme:children_in_care", CSC),
+    "assessment_is_csc": ("theme:assessment_and_curiosity", CSC),  # social work assessments and plans
+    "planning_is_csc": ("theme:planning_and_review", CSC),
+    # convention 9: strategic leadership with no agency named is the partnership's
+    "governance_is_partnership": ("theme:leadership_and_governance", "agency:safeguarding_partnership"),
 }
+ALWAYS = "_always"  # params.implied[rule + ALWAYS]: the evidence a rule adds even when other agencies are tagged
 
 
 # --- fitted settings ----------------------------------------------------------------------------
@@ -107,13 +121,19 @@ class Params:
     same_row_factor: float  # ... times this when the mention is of a row already counted
     subheading_weight: dict[str, float]  # kind -> evidence of a label named in the sub-heading
     deep_dive_bonus: float  # a theme of the letter's deep dive, mentioned (convention 8: 0 by default)
+    deep_dive_lift: float  # rule deep_dive: how far its frames and examples count as plain mentions
     other_agency_factor: float  # rule subject_agency
     implied: dict[str, float]  # rules front_door_is_csc, child_protection_is_csc
     partnership_members: int  # rule partnership_as_body
     partnership_governance: float  # rule partnership_is_governance
+    row_weight: dict[str, float]  # fitted weights of the rows that fire often ("kind:label|pattern")
 
     def threshold_of(self, key: str) -> float:
         return self.label_threshold.get(key, self.threshold[key.split(":", 1)[0]])
+
+    def weight_of(self, m: Mention) -> float:
+        """A mention's weight: its row's fitted weight, else the lexicon's."""
+        return self.row_weight.get(m.row, m.weight) if m.row else m.weight
 
     def to_json(self) -> dict[str, Any]:
         return {name: getattr(self, name) for name in self.__slots__}
@@ -157,6 +177,7 @@ class Mention:
     lead: bool  # in the text's first sentence
     source: str  # the lexicon row ("file:line pattern") or the letter name
     group: int = 0  # mentions of one label that overlap share a group (nested once)
+    row: str = ""  # the lexicon row's key ("kind:label|pattern", for a fitted weight); "" for a letter name
 
     @property
     def kind(self) -> str:
@@ -506,9 +527,14 @@ class Tagger:
         """The shipped lexicons, with a user's lexicon file or folder applied; cached per process."""
         if taxonomy not in cls._cache:
             entries = default_lexicon()
+            params = shipped_params()
             if taxonomy:
-                entries = merge(entries, read_taxonomy(taxonomy))
-            cls._cache[taxonomy] = cls(entries)
+                mine = read_taxonomy(taxonomy)
+                entries = merge(entries, mine)
+                params = params.copy()  # the user's weight wins over a fitted one
+                for e in mine:
+                    params.row_weight.pop(row_key(e), None)
+            cls._cache[taxonomy] = cls(entries, params)
         return cls._cache[taxonomy]
 
     def labels(self) -> list[tuple[str, str]]:
@@ -540,6 +566,7 @@ class Tagger:
             if names:
                 mentions = self._add_names(doc, text, mentions, names)
             _group(doc, mentions)
+            self._coordinate(doc.user_data, mentions)
             out.append(Analysis(text, mentions, blocked, heads.get(sub, {}) if sub else {}, deep))
         return out
 
@@ -555,6 +582,7 @@ class Tagger:
             if e.blocks:
                 continue
             m = self._mention(doc, text, e.key, a, b, e.weight, f"{e.where} {e.pattern}", cues)
+            m.row = row_key(e)
             blocker = next((be for be, ba, bb in blocks if be.key == e.key and ba <= a and b <= bb), None)
             if blocker is not None:
                 blocked.append(Blocked(m, f"{blocker.where} {blocker.pattern}"))
@@ -617,6 +645,30 @@ class Tagger:
         [doc] = self._docs([heading])
         mentions, _ = self._mentions(doc, heading)
         return {m.key: m.text for m in mentions}
+
+    def _coordinate(self, data: dict, mentions: list[Mention]) -> None:
+        """Rule coordination: a mention joined to the mention before it by "and", "or" or a comma
+        (a few words apart, no verb between) plays the same role ("children affected by violence
+        and/or sexual exploitation": both are the frame; "to the police and social care": both receive)."""
+        texts, norms, starts = data["texts"], data["norms"], data["starts"]
+        heads = sorted({(m.start, m.end, m.kind, m.role) for m in mentions}, key=lambda h: (h[0], -h[1], h[2], h[3]))
+        last: dict[str, tuple[int, str]] = {}  # kind -> (end of the last mention, its role)
+        role_at: dict[tuple[int, int, str], str] = {}
+        for a, b, kind, role in heads:
+            prev = last.get(kind)
+            if prev is not None and prev[1] not in ("actor", "subject") and role in ("actor", "subject") \
+                    and starts[a] == starts[prev[0] - 1] and 0 < a - prev[0] <= COORDINATION_GAP:
+                gap = range(prev[0], a)
+                if any(texts[i] in COORDINATORS for i in gap) and not any(norms[i] in self.roles.verbs for i in gap):
+                    role = prev[1]
+            role_at[(a, b, kind)] = role
+            if prev is None or b > prev[0] or role != "actor":
+                last[kind] = (b, role)
+        group_role: dict[int, str] = {}
+        for m in sorted(mentions, key=lambda m: (m.start, -m.end)):
+            group_role.setdefault(m.group, role_at.get((m.start, m.end, m.kind), m.role))
+        for m in mentions:
+            m.role = group_role[m.group]
 
     # -- letter names --
 
@@ -707,6 +759,11 @@ class Tagger:
                              for label, text, start, end, weight, role in d.evidence()]
 
 
+def row_key(e: Entry) -> str:
+    """A lexicon row's identity for its fitted weight: kind, label and normalised pattern."""
+    return f"{e.key}|{pattern_key(e.pattern)}"
+
+
 def _applies(row: RoleRow, kind: str) -> bool:
     return row.applies == "both" or row.applies == kind
 
@@ -776,6 +833,15 @@ def _group(doc, mentions: list[Mention]) -> None:
         m.role = heads[m.group]
 
 
+def _role_factor(params: Params, kind: str, role: str, deep_dive: bool) -> float:
+    """What a role counts; in a letter whose deep dive a theme is, children described as at risk
+    of it (frame) or an example of it count ``deep_dive_lift`` of the way up to a plain mention."""
+    f = params.role_factor[kind].get(role, 1.0)
+    if deep_dive and role in ("frame", "example") and f < 1.0:
+        f += params.deep_dive_lift * (1.0 - f)
+    return f
+
+
 def _combine(values: list[tuple[float, str]], repeat: float, same_row: float) -> float:
     """A label's score from its mentions' contributions (each with its row): the strongest counts
     in full, each further one ``repeat`` times, and ``repeat * same_row`` times if its row has
@@ -792,9 +858,11 @@ def decide(analysis: Analysis, params: Params) -> Decision:
     """The tags of one analysed text under the given numbers, with the reasons."""
     scores: dict[str, LabelScore] = {}
     by_group: dict[str, dict[int, list[Part]]] = {}
+    deep = set(analysis.deep_dive)
     for m in analysis.mentions:
         kind = m.kind
-        c = m.weight * params.role_factor[kind].get(m.role, 1.0) * (params.lead_factor[kind] if m.lead else 1.0)
+        c = params.weight_of(m) * _role_factor(params, kind, m.role, m.key in deep) * \
+            (params.lead_factor[kind] if m.lead else 1.0)
         by_group.setdefault(m.key, {}).setdefault(m.group, []).append(Part(m, c, False))
     rules: list[str] = []
     for key, groups in by_group.items():
@@ -821,6 +889,12 @@ def decide(analysis: Analysis, params: Params) -> Decision:
             if key in scores and scores[key].score > 0:
                 scores[key].score += params.deep_dive_bonus
                 scores[key].rules.append("deep_dive")
+    # conventions 2 and 7: a destination or recipient alone is not an agency at work; a frame or an
+    # example alone is not a theme the finding judges
+    for key, sc in scores.items():
+        counted = [p.mention.role for p in sc.parts if p.counted]
+        if counted and all(r in BACKGROUND[key.split(":", 1)[0]] for r in counted) and key not in analysis.heading:
+            sc.rules.append("background_only")
     # whose work it is: the first sentence's subject agencies
     subjects = {m.key for m in analysis.mentions if m.lead and m.role == "subject" and m.kind == "agency"}
     for key, sc in scores.items():
@@ -828,18 +902,19 @@ def decide(analysis: Analysis, params: Params) -> Decision:
                 and sc.score >= sc.threshold:
             sc.threshold *= params.other_agency_factor
             sc.rules.append("subject_agency")
-        sc.tagged = sc.score >= sc.threshold
-    agencies = [k for k, s in scores.items() if s.tagged and k.startswith("agency:")]
-    if not agencies:
-        for rule, theme in IMPLIED_BY.items():
-            weight = params.implied.get(rule, 0.0)
-            if weight and theme in scores and scores[theme].tagged:
-                sc = scores.setdefault(CSC, LabelScore(CSC, 0.0, params.threshold_of(CSC)))
-                sc.score += weight
-                sc.rules.append(rule)
-                if sc.score >= sc.threshold and not sc.tagged:
-                    sc.tagged = True
-                    rules.append(rule)
+        sc.tagged = sc.score >= sc.threshold and "background_only" not in sc.rules
+    alone = not any(s.tagged and k.startswith("agency:") for k, s in scores.items())
+    for rule, (theme, agency) in IMPLIED_BY.items():
+        weight = params.implied.get(rule, 0.0) if alone else params.implied.get(rule + ALWAYS, 0.0)
+        if weight and theme in scores and scores[theme].tagged and not (agency in scores and scores[agency].tagged):
+            sc = scores.setdefault(agency, LabelScore(agency, 0.0, params.threshold_of(agency)))
+            sc.score += weight
+            sc.rules.append(rule)
+    for sc in scores.values():
+        if sc.key.startswith("agency:") and not sc.tagged and sc.score >= sc.threshold and any(
+                r in IMPLIED_BY for r in sc.rules):
+            sc.tagged = True
+            rules += [r for r in sc.rules if r in IMPLIED_BY and r not in rules]
     if params.partnership_governance and PARTNERSHIP in scores and scores[PARTNERSHIP].tagged:
         # convention 9: the partnership as a body at work is strategic leadership and governance
         sc = scores.setdefault(GOVERNANCE, LabelScore(GOVERNANCE, 0.0, params.threshold_of(GOVERNANCE)))
