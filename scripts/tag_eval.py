@@ -142,6 +142,13 @@ def counts(findings: list[Finding], tags: list[set[str]]) -> dict[str, dict[str,
     return out
 
 
+def analysts_agreement(findings: list[Finding], kind: str) -> float:
+    """score_tags.py's agreement of the two analysts: 2|a & b| / (|a| + |b|) over all findings."""
+    ab = sum(len(f.a[kind] & f.b[kind]) for f in findings)
+    total = sum(len(f.a[kind]) + len(f.b[kind]) for f in findings)
+    return 2 * ab / total if total else 0.0
+
+
 def f1_of(row: list[int]) -> tuple[float, float, float]:
     p = row[1] / row[0] if row[0] else 0.0
     r = row[3] / row[2] if row[2] else 0.0
@@ -167,11 +174,12 @@ class Compact:
     deep: tuple[str, ...]
     subjects: frozenset[str]
     background: frozenset[str]  # labels whose every mention is a destination/recipient (agency) or frame/example
+    single: dict[str, tuple[str, float]]  # labels with one row only: that row and its lexicon weight
 
 
 def compact(a: Analysis | None) -> Compact:
     if a is None:
-        return Compact({}, (), (), frozenset(), frozenset())
+        return Compact({}, (), (), frozenset(), frozenset(), {})
     groups: dict[str, dict[int, list[tuple[float, str, bool, str, int, str]]]] = {}
     for m in a.mentions:
         member = (m.weight, m.role, m.lead, m.source, m.end - m.start, m.row)
@@ -179,8 +187,14 @@ def compact(a: Analysis | None) -> Compact:
     subjects = frozenset(m.key for m in a.mentions if m.lead and m.role == "subject" and m.kind == "agency")
     background = frozenset(k for k, g in groups.items() if k not in a.heading and all(
         m[1] in BACKGROUND[k.split(":", 1)[0]] for ms in g.values() for m in ms))
+    single = {}
+    for k, g in groups.items():
+        bests = [max(ms, key=lambda m: (m[0], m[4])) for ms in g.values()]  # the counted mention of each group
+        rows = {m[5] or m[3] for m in bests}
+        if len(rows) == 1 and k not in a.heading:
+            single[k] = (next(iter(rows)), max(m[0] for m in bests))
     return Compact({k: list(g.values()) for k, g in groups.items()}, tuple(a.heading), a.deep_dive, subjects,
-                   background)
+                   background, single)
 
 
 def w_of(m: tuple[float, str, bool, str, int, str], p: Params, kind: str, deep: bool) -> float:
@@ -207,6 +221,14 @@ def fast_scores(c: Compact, p: Params) -> dict[str, float]:
     return scores
 
 
+def _generic(c: Compact, key: str, p: Params) -> bool:
+    one = c.single.get(key)
+    if one is None:
+        return False
+    row, weight = one
+    return p.row_weight.get(row, weight) < p.min_weight[key.split(":", 1)[0]]
+
+
 def fast_tags(c: Compact, scores: dict[str, float], p: Params) -> set[str]:
     tagged = set()
     raised: dict[str, float] = {}
@@ -214,7 +236,7 @@ def fast_tags(c: Compact, scores: dict[str, float], p: Params) -> set[str]:
         t = p.threshold_of(key)
         if s >= t and key.startswith("agency:") and c.subjects and key not in c.subjects and p.other_agency_factor != 1:
             t = raised[key] = t * p.other_agency_factor
-        if s >= t and key not in c.background:
+        if s >= t and key not in c.background and not _generic(c, key, p):
             tagged.add(key)
     alone = not any(k.startswith("agency:") for k in tagged)
     extra: dict[str, float] = {}
@@ -259,13 +281,14 @@ def evaluate(findings: list[Finding], comp: list[Compact], p: Params) -> dict[st
 GRID_FACTOR = [0.0, 0.25, 0.5, 0.75, 1.0, 1.25, 1.5, 2.0]
 GRID_LEAD = [1.0, 1.25, 1.5, 2.0, 2.5, 3.0]
 GRID_REPEAT = [0.25, 0.5, 0.75, 1.0]
+GRID_MIN_WEIGHT = [0.0, 1.5, 2.0, 2.5, 3.0]
 GRID_SAME_ROW = [0.0, 0.25, 0.5, 1.0]
 GRID_SUB = [0.0, 1.0, 2.0, 3.0, 4.0, 6.0]
 GRID_DEEP = [-1.5, -1.0, -0.5, 0.0, 0.5, 1.0]
 GRID_OTHER = [1.0, 1.25, 1.5, 2.0]
 GRID_IMPLIED = [0.0, 1.5, 3.0, 6.0]
 GRID_MEMBERS = [3, 4, 5, 99]
-GRID_THRESHOLD = [1.5, 2.0, 2.5, 3.0, 3.5, 4.0, 4.5, 5.0, 6.0]
+GRID_THRESHOLD = [1.0, 1.25, 1.5, 2.0, 2.5, 3.0, 3.5, 4.0, 4.5, 5.0, 6.0]
 GRID_LABEL = [1.5, 2.0, 2.5, 3.0, 3.5, 4.0, 4.5, 5.0, 5.5, 6.0, 7.0, 8.0]
 
 
@@ -300,7 +323,8 @@ def neutral() -> Params:
                   repeat_factor={"agency": 1.0, "theme": 1.0}, same_row_factor=1.0,
                   subheading_weight={"agency": 2.0, "theme": 1.0}, deep_dive_bonus=0.0, deep_dive_lift=0.0,
                   other_agency_factor=1.0, implied={r: 0.0 for r in [*IMPLIED_BY, *(r + ALWAYS for r in IMPLIED_BY)]},
-                  partnership_members=99, partnership_governance=0.0, row_weight={})
+                  partnership_members=99, partnership_governance=0.0, row_weight={},
+                  min_weight={"agency": 0.0, "theme": 0.0})
 
 
 MIN_ROW_SUPPORT = 6  # findings a row must fire in (training letters) before its weight is fitted
@@ -381,6 +405,8 @@ def fit(findings: list[Finding], comp: list[Compact], start: Params, sweeps: int
                 try_values(kind, lambda k=k, r=role: p.role_factor[k][r],
                            lambda v, k=k, r=role: p.role_factor[k].__setitem__(r, v), GRID_FACTOR)
             try_values(kind, lambda k=k: p.lead_factor[k], lambda v, k=k: p.lead_factor.__setitem__(k, v), GRID_LEAD)
+            try_values(kind, lambda k=k: p.min_weight[k], lambda v, k=k: p.min_weight.__setitem__(k, v),
+                       GRID_MIN_WEIGHT)
             try_values(kind, lambda k=k: p.repeat_factor[k], lambda v, k=k: p.repeat_factor.__setitem__(k, v),
                        GRID_REPEAT)
             try_values(kind, lambda k=k: p.subheading_weight[k],
@@ -581,6 +607,9 @@ def main(argv: list[str] | None = None) -> int:
     print_totals("all letters, " + ("numbers fitted on them" if args.fit else "shipped numbers") + ":",
                  totals, args.per_label)
     report["all"] = {k: f1_of(totals[k]["*"]) for k in KINDS}
+    report["all_labels"] = {label: [row[2], *f1_of(row)] for k in KINDS for label, row in totals[k].items()
+                            if label != "*"}
+    report["analysts"] = {k: analysts_agreement(every, k) for k in KINDS}
     if args.cv:
         pooled, per_letter = cross_validate(letters, neutral(), args.sweeps)
         interval = {k: bootstrap(per_letter, k) for k in KINDS}

@@ -75,8 +75,9 @@ def explanation_lines(ex: Explanation) -> list[str]:
     for sc in near_misses(d):
         if sc not in dropped:
             lines += _label_lines(sc, "near miss", ex.params)
-    for b in ex.analysis.blocked:
-        lines.append(f"blocked {b.mention.key}: \u201c{b.mention.text}\u201d by {_where(b.by)}")
+    for line in dict.fromkeys(f"blocked {b.mention.key}: \u201c{b.mention.text}\u201d by {_where(b.by)}"
+                              for b in ex.analysis.blocked):
+        lines.append(line)
     if d.rules:
         lines.append("rules fired: " + ", ".join(d.rules))
     if not lines:

@@ -127,6 +127,7 @@ class Params:
     partnership_members: int  # rule partnership_as_body
     partnership_governance: float  # rule partnership_is_governance
     row_weight: dict[str, float]  # fitted weights of the rows that fire often ("kind:label|pattern")
+    min_weight: dict[str, float]  # rule generic_only: kind -> the weight one row needs to give a label alone
 
     def threshold_of(self, key: str) -> float:
         return self.label_threshold.get(key, self.threshold[key.split(":", 1)[0]])
@@ -895,6 +896,13 @@ def decide(analysis: Analysis, params: Params) -> Decision:
         counted = [p.mention.role for p in sc.parts if p.counted]
         if counted and all(r in BACKGROUND[key.split(":", 1)[0]] for r in counted) and key not in analysis.heading:
             sc.rules.append("background_only")
+    # specific before positional: a label whose words are all generic (below min_weight) needs two
+    # different rows; a generic word at the start of the first sentence does not tag on its own
+    for key, sc in scores.items():
+        strongest = [p.mention for p in sc.parts if p.counted]
+        if strongest and key not in analysis.heading and len({m.row or m.source for m in strongest}) < 2 \
+                and max(params.weight_of(m) for m in strongest) < params.min_weight[key.split(":", 1)[0]]:
+            sc.rules.append("generic_only")
     # whose work it is: the first sentence's subject agencies
     subjects = {m.key for m in analysis.mentions if m.lead and m.role == "subject" and m.kind == "agency"}
     for key, sc in scores.items():
@@ -902,7 +910,7 @@ def decide(analysis: Analysis, params: Params) -> Decision:
                 and sc.score >= sc.threshold:
             sc.threshold *= params.other_agency_factor
             sc.rules.append("subject_agency")
-        sc.tagged = sc.score >= sc.threshold and "background_only" not in sc.rules
+        sc.tagged = sc.score >= sc.threshold and "background_only" not in sc.rules and "generic_only" not in sc.rules
     alone = not any(s.tagged and k.startswith("agency:") for k, s in scores.items())
     for rule, (theme, agency) in IMPLIED_BY.items():
         weight = params.implied.get(rule, 0.0) if alone else params.implied.get(rule + ALWAYS, 0.0)
