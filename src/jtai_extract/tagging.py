@@ -1,50 +1,53 @@
 """Stage 5: tag findings with the agencies and themes they are about (TAXONOMY.md).
 
-A spaCy pipeline on ``spacy.blank("en")`` (no statistical model): the text is normalised (same
-length, so offsets hold: straight quotes, hyphens as spaces, possessives dropped), tokenised, split
-into sentences, and every token gets a lemma from ``models/tagging/lemmas.tsv``. Lexicon rows
-(``models/lexicons/<label>.tsv``, the pattern language of ``tag_lexicon``) are matched with a
-PhraseMatcher (plain phrases) and a Matcher (patterns with alternatives and optional words).
+spaCy's tokenizer on ``spacy.blank("en")`` (no statistical model) over a normalised copy of the
+text (the same length, so offsets hold: straight quotes, hyphens as spaces, a possessive kept in
+its word); each word's lemma from ``models/tagging/lemmas.tsv`` (``Normaliser``, which also splits
+sentences). Lexicon rows (``models/lexicons/<label>.tsv``, the pattern language of
+``tag_lexicon``) are matched by a spaCy PhraseMatcher on the lemmas (a pattern with alternatives
+or optional words is expanded into its phrases) and, for the few patterns with wildcards or
+regular expressions, by ``GapMatcher``.
 
-A match is a *mention*, not yet a tag. How a finding's mentions become its tags:
+A match is a *mention*, not yet a tag. How a finding's mentions become its tags (the named rules
+``--explain`` reports):
 
-1. **Blocks** (rule ``block``): a row of weight 0 blocks its label inside its match ("mental
-   health" is not the health agency, "voluntary attendance" is not the voluntary sector).
-2. **Letter names** (rule ``letter_name``): a letter defines its own names, "Multi-Agency Referral
-   Unit (MARU)"; later the acronym alone stands for what the name is about. Acronyms defined in
-   the addressee block (an ICB, a partnership) count too.
-3. **Roles** (``models/tagging/roles.tsv``, rule ``role``): each mention plays a role in its
-   sentence - the subject (before the sentence's first verb), an actor, an agent ("by", "from"), a
-   partner ("with"), a recipient or destination ("to", "into": convention 2), a setting ("in",
-   "at"), an example ("such as", "including", in brackets), or a frame for a theme ("children at
-   risk of exploitation": convention 7). A mention's contribution is its row's weight times its
-   role's factor, times the lead factor when it is in the finding's first sentence (which states
-   the finding; later sentences give examples).
-4. **Nested once** (rule ``nested_once``): overlapping mentions of one label count once, at the
-   strongest ("local safeguarding children board" is one mention, not three); so does a defined
-   acronym in brackets right after its name. Further mentions of a label count ``repeat_factor``,
-   and a repeat of a row already counted (the same word again) ``same_row_factor`` of that.
-5. **Sub-heading** (rule ``subheading``): a finding under the sub-heading "Health" is about health.
-6. A label is given when its score reaches its threshold (``params.json``: per kind, per label).
-7. **Whose work it is** (rule ``subject_agency``): when the first sentence's subject is an agency,
-   other agencies need ``other_agency_factor`` times the evidence.
-8. **Work children's social care leads** (rules ``front_door_is_csc``, ``child_protection_is_csc``,
-   ``early_help_is_csc``, ``children_in_care_is_csc``; conventions 3 and 4): with no agency
-   tagged, a finding about the front door, child protection processes, early help or children in
-   care adds evidence for children's social care, which runs them.
-9. **Partnership as a body** (rule ``partnership_as_body``, convention 5): a finding about the
-   partnership that names many of its members is about the partnership, not each member.
-10. **The partnership governs** (rule ``partnership_is_governance``, convention 9): a finding about
-   the partnership as a body adds evidence for leadership and governance.
+1. ``block``: a row of weight 0 blocks its label inside its match ("mental health" is not the
+   health agency, "voluntary attendance" is not the voluntary sector).
+2. ``letter_name``: a letter defines its own names, "Multi-Agency Referral Unit (MARU)"; the
+   acronym then stands for what the name is about (an agency's name: for the agency only). Names
+   defined in the addressee block count too.
+3. Roles (``models/tagging/roles.tsv``): each mention is the subject (before the sentence's first
+   verb), an actor, an agent ("by"), a partner ("with"), a destination ("referrals to"), a
+   recipient ("access to", "attend"), a setting ("in", "at"), an example ("such as", in brackets)
+   or, for a theme, a frame ("children at risk of exploitation"); ``coordination``: mentions joined
+   by "and", "or" or a comma share a role. A mention adds its row's weight x its role's factor x
+   the lead factor in the finding's first sentence.
+4. ``nested_once``: overlapping mentions of one label count once, at the strongest, and so does a
+   defined acronym in brackets right after its name; further mentions count ``repeat_factor``, a
+   row already counted ``same_row_factor`` of that.
+5. ``subheading``: a label named in the finding's sub-heading adds ``subheading_weight``;
+   ``deep_dive``: a theme of the letter's deep dive adds ``deep_dive_bonus`` (0 by default,
+   convention 8) and its frames can count more (``deep_dive_lift``).
+6. A label is given when its score reaches its kind's threshold, except: ``generic_only`` (all its
+   words generic, below ``min_weight``, and one row: a generic word does not tag alone, whatever its
+   position); ``background_only`` (an agency only as destination or recipient, convention 2; a theme
+   only as a frame or example, convention 7); ``subject_agency`` (when the first sentence's
+   subject is an agency, other agencies need ``other_agency_factor`` times the evidence).
+7. Implied agencies (``front_door_is_csc``, ``child_protection_is_csc``, ``early_help_is_csc``,
+   ``children_in_care_is_csc``, ``assessment_is_csc``, ``planning_is_csc``: conventions 3 and 4;
+   ``governance_is_partnership``: convention 9): with no agency tagged, such a theme adds evidence
+   for the agency whose work it is.
+8. ``partnership_as_body`` (convention 5): the partnership with many of its members named is
+   about the partnership, not each member; ``partnership_is_governance`` (convention 9): the
+   partnership as a body adds evidence for leadership and governance.
 
-Every number of steps 3-9 is fitted by leaving whole letters out (``scripts/tag_eval.py --fit``)
-and stored in ``models/tagging/params.json``.
+The numbers are in ``models/tagging/params.json``, fitted by ``scripts/tag_eval.py --fit`` (and
+measured by leaving whole letters out, ``--cv``).
 """
 
 from __future__ import annotations
 
 import json
-import math
 import re
 from dataclasses import dataclass, field
 from functools import cache
@@ -114,7 +117,7 @@ class Params:
     """The tunable numbers (``models/tagging/params.json``), fitted by leaving whole letters out."""
 
     threshold: dict[str, float]  # per kind
-    label_threshold: dict[str, float]  # per "kind:label", where fitted
+    label_threshold: dict[str, float]  # per "kind:label", where fitted (off by default: see tag_eval.py)
     role_factor: dict[str, dict[str, float]]  # kind -> role -> factor
     lead_factor: dict[str, float]  # kind -> factor for the finding's first sentence
     repeat_factor: dict[str, float]  # kind -> factor for a label's second and later mentions
@@ -123,10 +126,10 @@ class Params:
     deep_dive_bonus: float  # a theme of the letter's deep dive, mentioned (convention 8: 0 by default)
     deep_dive_lift: float  # rule deep_dive: how far its frames and examples count as plain mentions
     other_agency_factor: float  # rule subject_agency
-    implied: dict[str, float]  # rules front_door_is_csc, child_protection_is_csc
+    implied: dict[str, float]  # the implied-agency rules of IMPLIED_BY (and rule + ALWAYS)
     partnership_members: int  # rule partnership_as_body
     partnership_governance: float  # rule partnership_is_governance
-    row_weight: dict[str, float]  # fitted weights of the rows that fire often ("kind:label|pattern")
+    row_weight: dict[str, float]  # fitted weights of frequent rows ("kind:label|pattern"; off by default)
     min_weight: dict[str, float]  # rule generic_only: kind -> the weight one row needs to give a label alone
 
     def threshold_of(self, key: str) -> float:
@@ -949,7 +952,3 @@ def near_misses(decision: Decision) -> list[LabelScore]:
     """Labels not given whose score came within ``NEAR_MISS`` of their threshold, closest first."""
     out = [s for s in decision.scores.values() if not s.tagged and s.score > 0 and s.score >= NEAR_MISS * s.threshold]
     return sorted(out, key=lambda s: -s.score / s.threshold)
-
-
-def finite(x: float) -> bool:
-    return not (math.isnan(x) or math.isinf(x))
