@@ -248,12 +248,17 @@ def fast_tags(c: Compact, scores: dict[str, float], p: Params) -> set[str]:
         if scores.get(agency, 0.0) + w >= raised.get(agency, p.threshold_of(agency)):
             tagged.add(agency)
     gov = "theme:leadership_and_governance"
-    if p.partnership_governance and "agency:safeguarding_partnership" in tagged and gov not in tagged \
-            and scores.get(gov, 0.0) + p.partnership_governance >= p.threshold_of(gov):
-        tagged.add(gov)
+    if p.partnership_governance and "agency:safeguarding_partnership" in tagged:
+        scores = {**scores, gov: scores.get(gov, 0.0) + p.partnership_governance}
+        if scores[gov] >= p.threshold_of(gov):
+            tagged.add(gov)
     members = [k for k in tagged if k.startswith("agency:") and k != "agency:safeguarding_partnership"]
     if "agency:safeguarding_partnership" in tagged and len(members) >= p.partnership_members:
         tagged -= set(members)
+    themes = [k for k in tagged if k.startswith("theme:")]
+    if len(themes) > p.max_themes:
+        themes.sort(key=lambda k: (-scores.get(k, 0.0) / p.threshold_of(k), k))
+        tagged -= set(themes[p.max_themes:])
     return tagged
 
 
@@ -324,7 +329,7 @@ def neutral() -> Params:
                   subheading_weight={"agency": 2.0, "theme": 1.0}, deep_dive_bonus=0.0, deep_dive_lift=0.0,
                   other_agency_factor=1.0, implied={r: 0.0 for r in [*IMPLIED_BY, *(r + ALWAYS for r in IMPLIED_BY)]},
                   partnership_members=99, partnership_governance=0.0, row_weight={},
-                  min_weight={"agency": 0.0, "theme": 0.0})
+                  min_weight={"agency": 0.0, "theme": 0.0}, max_themes=99)
 
 
 MIN_ROW_SUPPORT = 6  # findings a row must fire in (training letters) before its weight is fitted
@@ -411,6 +416,7 @@ def fit(findings: list[Finding], comp: list[Compact], start: Params, sweeps: int
                        GRID_REPEAT)
             try_values(kind, lambda k=k: p.subheading_weight[k],
                        lambda v, k=k: p.subheading_weight.__setitem__(k, v), GRID_SUB)
+        try_values("themes", lambda: p.max_themes, lambda v: setattr(p, "max_themes", v), [3, 4, 5, 6, 99])
         try_values("themes", lambda: p.same_row_factor, lambda v: setattr(p, "same_row_factor", v), GRID_SAME_ROW)
         try_values("themes", lambda: p.deep_dive_lift, lambda v: setattr(p, "deep_dive_lift", v), [0.0, 0.5, 1.0])
         try_values("themes", lambda: p.deep_dive_bonus, lambda v: setattr(p, "deep_dive_bonus", v), GRID_DEEP)

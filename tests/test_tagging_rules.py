@@ -239,6 +239,15 @@ def test_convention_9_the_front_doors_own_timeliness_is_front_door(tagger):
 
 # --- convention 10 and 1: none is allowed; a role that belongs to one agency ----------------------------------
 
+def test_convention_10_max_themes_keeps_the_strongest(tagger):
+    text = ("Strategy discussions are timely, supervision is regular, case records are up to date and information "
+            "is shared well.")
+    assert len(tags(tagger, text, params=with_(max_themes=99)) & {
+        "strategy_and_child_protection", "management_oversight", "records_and_systems", "information_sharing"}) == 4
+    kept = tags(tagger, text, params=with_(max_themes=2))
+    assert len({t for t in kept if t not in {"childrens_social_care", "police", "health"}}) == 2
+
+
 def test_convention_10_a_finding_may_have_no_tags(tagger):
     assert tags(tagger, "The weather was fine during the week of the visit.") == set()
 

@@ -37,7 +37,9 @@ A match is a *mention*, not yet a tag. How a finding's mentions become its tags 
    ``children_in_care_is_csc``, ``assessment_is_csc``, ``planning_is_csc``: conventions 3 and 4;
    ``governance_is_partnership``: convention 9): with no agency tagged, such a theme adds evidence
    for the agency whose work it is.
-8. ``partnership_as_body`` (convention 5): the partnership with many of its members named is
+8. ``max_themes`` (convention 10): a finding keeps at most ``max_themes`` themes, the strongest
+   (score over threshold) first.
+9. ``partnership_as_body`` (convention 5): the partnership with many of its members named is
    about the partnership, not each member; ``partnership_is_governance`` (convention 9): the
    partnership as a body adds evidence for leadership and governance.
 
@@ -131,6 +133,7 @@ class Params:
     partnership_governance: float  # rule partnership_is_governance
     row_weight: dict[str, float]  # fitted weights of frequent rows ("kind:label|pattern"; off by default)
     min_weight: dict[str, float]  # rule generic_only: kind -> the weight one row needs to give a label alone
+    max_themes: int  # rule max_themes (convention 10): the most themes a finding keeps, strongest first
 
     def threshold_of(self, key: str) -> float:
         return self.label_threshold.get(key, self.threshold[key.split(":", 1)[0]])
@@ -305,7 +308,7 @@ class GapMatcher:
         self.by_lemma: dict[str, list[int]] = {}
         self.any_start: list[int] = []  # patterns whose first word is optional or any word
         self.regex_start: list[tuple[re.Pattern[str], int]] = []
-        self.regex_cache: dict[str, tuple[int, ...]] = {}  # word -> the regex-start patterns it fits
+        self.starts: dict[str, tuple[int, ...]] = {}  # word -> the patterns it can start
 
     def add(self, key: int, specs: list[TokenSpec]) -> None:
         index = len(self.patterns)
@@ -324,17 +327,15 @@ class GapMatcher:
 
     def __call__(self, data: dict) -> list[tuple[int, int, int]]:
         norms, cased, texts = data["norms"], data["lemmas"], data["texts"]
-        n = len(norms)
+        starts = self.starts
         out = []
-        for i in range(n):
-            cands = [*self.by_lemma.get(cased[i], ()), *self.any_start]
-            if self.regex_start:
-                fits = self.regex_cache.get(texts[i])
-                if fits is None:
-                    word = base_word(texts[i])
-                    fits = tuple(index for rx, index in self.regex_start if rx.search(word))
-                    self.regex_cache[texts[i]] = fits
-                cands += fits
+        for i, text in enumerate(texts):
+            cands = starts.get(text)
+            if cands is None:  # the patterns a word can start, worked out once per word
+                word = base_word(text)
+                lemma = cased[i]
+                cands = starts[text] = (*self.by_lemma.get(lemma, ()), *self.any_start,
+                                        *(index for rx, index in self.regex_start if rx.search(word)))
             for index in cands:
                 key, specs, regexes = self.patterns[index]
                 end = self._longest(specs, regexes, 0, i, norms, cased, texts)
@@ -394,6 +395,8 @@ class Vocabulary:
         from spacy.tokens import Doc
 
         self.entries = entries
+        self.row_keys = [row_key(e) for e in entries]
+        self.sources = [f"{e.where} {e.pattern}" for e in entries]
         self.phrases = PhraseMatcher(nlp.vocab, attr="NORM")
         self.matcher = GapMatcher()
         self.strings = nlp.vocab.strings
@@ -569,7 +572,8 @@ class Tagger:
         for doc, text, (mentions, blocked), sub in zip(docs, texts, found, subheadings, strict=True):
             if names:
                 mentions = self._add_names(doc, text, mentions, names)
-            _group(doc, mentions)
+            cues = doc.user_data.get("cues")
+            _group(doc, mentions, lambda m, doc=doc, cues=cues: self._role(doc.user_data, m.start, m.kind, cues))
             self._coordinate(doc.user_data, mentions)
             out.append(Analysis(text, mentions, blocked, heads.get(sub, {}) if sub else {}, deep))
         return out
@@ -578,15 +582,15 @@ class Tagger:
         matches = self.vocabulary(doc)
         if not matches:
             return [], []
-        cues = self.roles.cues(doc)
-        raw: list[tuple[Entry, int, int]] = [(self.entries[r], a, b) for r, a, b in matches]
-        blocks = [(e, a, b) for e, a, b in raw if e.blocks]
+        doc.user_data["cues"] = self.roles.cues(doc)
+        raw: list[tuple[int, Entry, int, int]] = [(r, self.entries[r], a, b) for r, a, b in matches]
+        blocks = [(e, a, b) for _, e, a, b in raw if e.blocks]
         mentions, blocked = [], []
-        for e, a, b in raw:
+        for r, e, a, b in raw:
             if e.blocks:
                 continue
-            m = self._mention(doc, text, e.key, a, b, e.weight, f"{e.where} {e.pattern}", cues)
-            m.row = row_key(e)
+            m = self._mention(doc, text, e.key, a, b, e.weight, self.vocabulary.sources[r], None)
+            m.row = self.vocabulary.row_keys[r]
             blocker = next((be for be, ba, bb in blocks if be.key == e.key and ba <= a and b <= bb), None)
             if blocker is not None:
                 blocked.append(Blocked(m, f"{blocker.where} {blocker.pattern}"))
@@ -595,12 +599,14 @@ class Tagger:
         return mentions, blocked
 
     def _mention(self, doc, text: str, key: str, a: int, b: int, weight: float, source: str,
-                 cues: Cues) -> Mention:
+                 cues: Cues | None) -> Mention:
+        """A mention; its role now if ``cues`` are given, else later (``_group``: heads only)."""
         idx, texts = doc.user_data["idx"], doc.user_data["texts"]
         start_char, end_char = idx[a], idx[b - 1] + len(texts[b - 1])
         kind = key.split(":", 1)[0]
-        return Mention(key, a, b, start_char, end_char, text[start_char:end_char], weight,
-                       self._role(doc.user_data, a, kind, cues), doc.user_data["starts"][a] == 0, source)
+        role = self._role(doc.user_data, a, kind, cues) if cues is not None else ""
+        return Mention(key, a, b, start_char, end_char, text[start_char:end_char], weight, role,
+                       doc.user_data["starts"][a] == 0, source)
 
     def _role(self, data: dict, a: int, kind: str, cues: Cues) -> str:
         """The role of the mention starting at token ``a`` (see ``roles.tsv``), from the words before it."""
@@ -716,7 +722,7 @@ class Tagger:
             if name is None:
                 continue
             if cues is None:
-                cues = self.roles.cues(doc)
+                cues = doc.user_data.get("cues") or self.roles.cues(doc)
             for key, weight in name.labels.items():
                 if any(m.key == key and m.start <= i < m.end for m in mentions):
                     continue  # the lexicon already knows it
@@ -814,12 +820,12 @@ def _name_start(texts: list[str], paren: int, acr: str) -> int | None:
     return None
 
 
-def _group(doc, mentions: list[Mention]) -> None:
+def _group(doc, mentions: list[Mention], role_of) -> None:
     """Number the groups of overlapping mentions of each label (nested once); a defined acronym in
     brackets right after its name joins the name's group. A group's mentions all take the role of
     its first, longest mention ("social care" inside "to children's social care" is a recipient too)."""
     last_end: dict[str, tuple[int, int]] = {}
-    heads: dict[int, str] = {}
+    heads: dict[int, Mention] = {}
     group = 0
     for m in sorted(mentions, key=lambda m: (m.start, -m.end)):
         prev = last_end.get(m.key)
@@ -832,9 +838,12 @@ def _group(doc, mentions: list[Mention]) -> None:
             group += 1
             m.group = group
             last_end[m.key] = (m.end, group)
-            heads[group] = m.role
+            heads[group] = m
+    for head in heads.values():
+        if not head.role:  # roles are worked out for the groups' heads only
+            head.role = role_of(head)
     for m in mentions:
-        m.role = heads[m.group]
+        m.role = heads[m.group].role
 
 
 def _role_factor(params: Params, kind: str, role: str, deep_dive: bool) -> float:
@@ -939,6 +948,12 @@ def decide(analysis: Analysis, params: Params) -> Decision:
             scores[k].tagged = False
             scores[k].rules.append("partnership_as_body")
         rules.append("partnership_as_body")
+    # convention 10: most findings carry one to four themes; beyond max_themes, the weakest go
+    themes = sorted((sc for k, sc in scores.items() if sc.tagged and k.startswith("theme:")),
+                    key=lambda sc: (-sc.score / sc.threshold, sc.key))
+    for sc in themes[params.max_themes:]:
+        sc.tagged = False
+        sc.rules.append("max_themes")
     for sc in scores.values():
         for r in sc.rules:
             if r not in rules and r not in IMPLIED_BY and r != "partnership_as_body":
