@@ -323,7 +323,7 @@ def _compile_phrase(pattern: str, tokenize) -> list[TokenSpec]:
         alternatives: list[str] = []
         for alt in word.split("|"):
             alternatives.extend(table.verb_forms(alt[:-1]) if alt.endswith("~") else [alt])
-        pieces = [tokenize(a) for a in alternatives]
+        pieces = [[a] if a.isalnum() else tokenize(a) for a in alternatives]  # a plain word is one token
         if len(pieces) == 1 and len(pieces[0]) > 1:  # a word the tokenizer splits ("e.g.," "A&E.")
             for piece in pieces[0]:
                 specs.append(_spec([piece], table, optional))
