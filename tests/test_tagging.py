@@ -1,5 +1,7 @@
 """Tagging (library): every label has a lexicon, and for every label a sentence written for the
-tests that must tag it and one that must not (a passing mention or a near miss)."""
+tests that must tag it and one that must not (a passing mention or a near miss). The rules and
+conventions are tested in test_tagging_rules.py, the lexicon rows and pattern language in
+test_tagging_lexicon.py."""
 
 from __future__ import annotations
 
@@ -63,11 +65,11 @@ SENTENCES = {
                       "Police officers attend domestic incidents quickly."),
     "substance_misuse": ("Parental substance misuse is not always considered in assessments.",
                          "Social workers visit children regularly."),
-    "domestic_abuse": ("Children living with domestic abuse are discussed at MARAC.",
+    "domestic_abuse": ("Domestic abuse is recognised quickly and discussed at MARAC.",
                        "Social workers visit children regularly."),
     "neglect": ("Neglect is recognised early and the graded care profile is used well.",
                 "Social workers visit children regularly."),
-    "sexual_abuse": ("Children who display harmful sexual behaviour receive specialist help.",
+    "sexual_abuse": ("Harmful sexual behaviour is recognised early and specialist help follows.",
                      "Child sexual exploitation is tackled well by the police."),
     "exploitation": ("Children at risk of criminal exploitation and county lines are identified early.",
                      "Social workers visit children regularly."),
@@ -105,8 +107,8 @@ def tagger() -> Tagger:
     return Tagger.load()
 
 
-def tags(tagger: Tagger, text: str, subheading: str | None = None) -> set[str]:
-    [(agencies, themes, _)] = tagger.tag_texts([text], [subheading])
+def tags(tagger: Tagger, text: str, subheading: str | None = None, **kw) -> set[str]:
+    [(agencies, themes, _)] = tagger.tag_texts([text], [subheading], **kw)
     return {*agencies, *themes}
 
 
@@ -123,15 +125,11 @@ def test_label_tags_its_sentence_and_not_the_other(tagger, label):
 
 
 def test_evidence_offsets_index_the_text(tagger):
-    text = "Police referrals to the MASH are timely."
+    text = "Police referrals to the MASH are timely, and the police’s records are clear."
     [(agencies, themes, evidence)] = tagger.tag_texts([text], [None])
     assert "police" in agencies and "front_door" in themes
-    for _label, words, start, end in evidence:
-        assert text[start:end] == words
-
-
-def test_subheading_counts_as_evidence(tagger):
-    assert "health" in tags(tagger, "Practitioners do not always record their decisions.", "Health")
+    for _label, words, start, end, weight, role in evidence:
+        assert text[start:end] == words and weight > 0 and role
 
 
 def test_agencies_named_together_as_the_subject_are_each_tagged(tagger):
@@ -139,42 +137,22 @@ def test_agencies_named_together_as_the_subject_are_each_tagged(tagger):
     assert {"police", "childrens_social_care", "health"} <= tags(tagger, text)
 
 
-def test_an_agency_after_the_subject_needs_more_evidence(tagger):
-    text = "The youth offending service has an active management board. A midwife sometimes attends it."
-    found = tags(tagger, text)
-    assert "youth_justice" in found and "health" not in found
-    assert "health" in tags(tagger, "A midwife sometimes attends the board.")
-
-
-def test_the_partnership_with_its_members_listed_is_about_the_partnership(tagger):
-    text = ("The safeguarding partnership, including social workers, police officers, health visitors and "
-            "probation officers, is strong and well led.")
-    found = tags(tagger, text)
-    assert "safeguarding_partnership" in found
-    assert not found & {"childrens_social_care", "police", "health", "probation"}
-
-
-def test_the_letters_deep_dive_lowers_the_evidence_needed_for_its_theme(tagger):
-    text = ("Social workers visit children regularly and know them well. In some of the families they visit, the "
-            "children also live with domestic abuse.")
-    [(_, plain, _)] = tagger.tag_texts([text], [None])
-    [(_, in_context, _)] = tagger.tag_texts([text], [None], letter_theme="domestic_abuse")
-    assert "domestic_abuse" not in plain and "domestic_abuse" in in_context
-
-
-def test_user_lexicon_replaces_the_default(tmp_path):
+def test_user_lexicon_adds_to_the_shipped_rows(tmp_path):
     lexicon = tmp_path / "mine.tsv"
     lexicon.write_text("theme\tbuses\tbus station\t4\n", encoding="utf-8")
     mine = Tagger.load(str(lexicon))
-    assert tags(mine, "Youth workers patrol the bus station.") == {"buses"}
-    assert mine.labels() == [("theme", "buses")]
+    assert tags(mine, "Youth workers patrol the bus station.") >= {"buses"}
+    assert ("theme", "buses") in mine.labels() and ("agency", "police") in mine.labels()
+    assert "police" in tags(mine, "The police respond quickly to domestic incidents.")
 
 
 @pytest.mark.parametrize("row,message", [
-    ("theme\tbuses\tbus station", "expected 4 tab-separated fields"),
+    ("theme\tbuses\tbus station", "expected 4 or 5 tab-separated fields"),
     ("topic\tbuses\tbus station\t2", "kind must be"),
     ("theme\tBuses\tbus station\t2", "lower-case slug"),
     ("theme\tbuses\tbus station\theavy", "weight must be a number"),
+    ("theme\tbuses\tbus station\t-1", "must not be negative"),
+    ("theme\tbuses\tbus? station?\t2", "every word is optional"),
 ])
 def test_a_bad_lexicon_file_names_the_line(tmp_path, row, message):
     lexicon = tmp_path / "bad.tsv"
@@ -189,3 +167,20 @@ def test_every_lexicon_file_is_valid_and_holds_only_its_own_label():
         entries = read_lexicon(path)
         assert {e.label for e in entries} == {path.name.removesuffix(".tsv")}
         assert {e.kind for e in entries} == {"agency" if path.name.removesuffix(".tsv") in AGENCIES else "theme"}
+
+
+def test_tags_do_not_depend_on_the_hash_seed():
+    """Regression: mentions of one span with different roles were ordered by a set, so the roles
+    (and a batch's output) changed from process to process."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    code = ("import json; from jtai_extract.tagging import Tagger; t = Tagger.load(); "
+            "print(json.dumps(t.tag_texts(['The local needs analysis and the audits of referrals to the MASH "
+            "are thorough, and analysis of risk is good.', 'Children and families, schools and the police "
+            "share data.'], [None, None])))")
+    outs = [subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                           env={**os.environ, "PYTHONHASHSEED": seed}).stdout for seed in ("1", "2")]
+    assert outs[0] and json.loads(outs[0]) and outs[0] == outs[1]

@@ -65,13 +65,14 @@ def run(
                                              "capital)")] = None,
     jobs: Annotated[int, typer.Option("--jobs", "-j", min=0, help="worker processes (0: all CPUs)")] = 0,
     engine: Annotated[str, typer.Option(help="PDF reader: pdfium (fast) or pdfplumber")] = "pdfium",
-    taxonomy: Annotated[Path | None, typer.Option(help="your own tag lexicon file (models/ format)")] = None,
+    taxonomy: Annotated[Path | None, typer.Option(help="your tag lexicon rows (a .tsv file or a folder of them) "
+                                                       "added to the shipped ones")] = None,
     summary: Annotated[bool, typer.Option("--summary", help="the readable summary, even when piped")] = False,
     tag_counts: Annotated[bool, typer.Option("--tag-counts", help="per label, how many findings it tagged")] = False,
     by: Annotated[str | None, typer.Option("--by", metavar="section|letter",
                                            help="with --tag-counts: count per section or per letter")] = None,
     full: Annotated[bool, typer.Option("--full", help="with the summary: findings whole, not cut")] = False,
-    explain: Annotated[bool, typer.Option("--explain", help="with the summary: show the evidence of each tag")] = False,
+    explain: Annotated[bool, typer.Option("--explain", help="with the summary: why each tag was given")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="print nothing but errors")] = False,
     debug: Annotated[bool, typer.Option("--debug", help="print the traceback of an internal error "
                                         "(also JTAI_DEBUG=1)")] = False,
@@ -120,8 +121,8 @@ def run(
     from .terminal import ProgressBar
 
     try:
-        filters = parse_filters(section or (), agency or (), theme or (), grep,
-                                known_labels(str(taxonomy) if taxonomy else None))
+        known = known_labels(str(taxonomy) if taxonomy else None) if agency or theme else {}
+        filters = parse_filters(section or (), agency or (), theme or (), grep, known)
     except FilterError as exc:
         raise _usage(str(exc), exc.option) from None
     debug = debug or os.environ.get("JTAI_DEBUG", "") not in ("", "0")

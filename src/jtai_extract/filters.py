@@ -123,11 +123,9 @@ def parse_filters(sections: Iterable[str] = (), agencies: Iterable[str] = (), th
 
 def known_labels(taxonomy: str | None = None) -> dict[str, set[str]]:
     """kind (agency, theme) -> the label slugs the lexicons (the default, or ``taxonomy``) define."""
-    from pathlib import Path
+    from .tag_lexicon import default_lexicon, merge, read_taxonomy
 
-    from .tagging import default_lexicon, read_lexicon
-
-    entries = read_lexicon(Path(taxonomy)) if taxonomy else default_lexicon()
+    entries = merge(default_lexicon(), read_taxonomy(taxonomy)) if taxonomy else default_lexicon()
     known: dict[str, set[str]] = {}
     for entry in entries:
         if entry.weight > 0:

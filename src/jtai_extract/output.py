@@ -274,7 +274,8 @@ class SummaryWriter(Writer):
         self.extracted += 1
         self.matched += 1
         with self._paused():
-            print_summary(letter, self.console, explain=self.options.explain, full=self.options.full)
+            print_summary(letter, self.console, explain=self.options.explain, full=self.options.full,
+                          taxonomy=self.options.taxonomy)
 
     def skipped(self, letter: dict[str, Any]) -> None:
         self.extracted += 1

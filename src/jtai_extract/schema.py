@@ -24,6 +24,10 @@ class Evidence(_Model):
     text: str
     start: int = Field(description="offset of the first character in the finding's text")
     end: int = Field(description="offset just past the last character")
+    weight: float | None = Field(None, description="what the mention adds to the tag's score (its row's weight "
+                                                   "times the factors of its role and sentence)")
+    role: str | None = Field(None, description="the mention's role in its sentence: subject, actor, agent, partner, "
+                                               "recipient, setting, example or frame")
 
 
 class Box(_Model):

@@ -1,164 +1,547 @@
 """Stage 5: tag findings with the agencies and themes they are about (TAXONOMY.md).
 
-A spaCy pipeline on ``spacy.blank("en")`` - no statistical model - with a sentencizer, then a
-rule component of two PhraseMatchers built from the lexicons in ``models/lexicons/`` (one TSV
-file per label). Lower-case phrases match case-insensitively, with plural forms added;
-phrases written in capitals (MASH, CAMHS, A&E) match case-sensitively.
+spaCy's tokenizer on ``spacy.blank("en")`` (no statistical model) over a normalised copy of the
+text (the same length, so offsets hold: straight quotes, hyphens as spaces, a possessive kept in
+its word); each word's lemma from ``models/tagging/lemmas.tsv`` (``Normaliser``, which also splits
+sentences). Lexicon rows (``models/lexicons/<label>.tsv``, the pattern language of
+``tag_lexicon``) are matched by a spaCy PhraseMatcher on the lemmas (a pattern with alternatives
+or optional words is expanded into its phrases) and, for the few patterns with wildcards or
+regular expressions, by ``GapMatcher``.
 
-A match is evidence, not yet a tag. A phrase of weight 0 blocks its label inside it: "mental
-health" is listed with weight 0 for the health agency, so a passing "mental health" is not about
-the NHS. A finding is tagged with a label when its evidence scores at
-least ``THRESHOLD``: each match counts its lexicon weight, doubled when it stands at the start of
-a sentence (the sentence's subject: what the finding is about, not a passing mention); the
-finding's sub-heading counts as strong evidence for what it names.
+A match is a *mention*, not yet a tag. How a finding's mentions become its tags (the named rules
+``--explain`` reports):
+
+1. ``block``: a row of weight 0 blocks its label inside its match ("mental health" is not the
+   health agency, "voluntary attendance" is not the voluntary sector).
+2. ``letter_name``: a letter defines its own names, "Multi-Agency Referral Unit (MARU)"; the
+   acronym then stands for what the name is about (an agency's name: for the agency only). Names
+   defined in the addressee block count too.
+3. Roles (``models/tagging/roles.tsv``): each mention is the subject (before the sentence's first
+   verb), an actor, an agent ("by"), a partner ("with"), a destination ("referrals to"), a
+   recipient ("access to", "attend"), a setting ("in", "at"), an example ("such as", in brackets)
+   or, for a theme, a frame ("children at risk of exploitation"); ``coordination``: mentions joined
+   by "and", "or" or a comma share a role. A mention adds its row's weight x its role's factor x
+   the lead factor in the finding's first sentence.
+4. ``nested_once``: overlapping mentions of one label count once, at the strongest, and so does a
+   defined acronym in brackets right after its name; further mentions count ``repeat_factor``, a
+   row already counted ``same_row_factor`` of that.
+5. ``subheading``: a label named in the finding's sub-heading adds ``subheading_weight``;
+   ``deep_dive``: a theme of the letter's deep dive adds ``deep_dive_bonus`` (0 by default,
+   convention 8) and its frames can count more (``deep_dive_lift``).
+6. A label is given when its score reaches its kind's threshold, except: ``generic_only`` (all its
+   words generic, below ``min_weight``, and one row: a generic word does not tag alone, whatever its
+   position); ``background_only`` (an agency only as destination or recipient, convention 2; a theme
+   only as a frame or example, convention 7); ``subject_agency`` (when the first sentence's
+   subject is an agency, other agencies need ``other_agency_factor`` times the evidence).
+7. Implied agencies (``front_door_is_csc``, ``child_protection_is_csc``, ``early_help_is_csc``,
+   ``children_in_care_is_csc``, ``assessment_is_csc``, ``planning_is_csc``: conventions 3 and 4;
+   ``governance_is_partnership``: convention 9): with no agency tagged, such a theme adds evidence
+   for the agency whose work it is.
+8. ``max_themes`` (convention 10): a finding keeps at most ``max_themes`` themes, the strongest
+   (score over threshold) first.
+9. ``partnership_as_body`` (convention 5): the partnership with many of its members named is
+   about the partnership, not each member; ``partnership_is_governance`` (convention 9): the
+   partnership as a body adds evidence for leadership and governance.
+
+The numbers are in ``models/tagging/params.json``, fitted by ``scripts/tag_eval.py --fit`` (and
+measured by leaving whole letters out, ``--cv``).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import json
+import re
+from dataclasses import dataclass, field
 from functools import cache
-from importlib.resources.abc import Traversable
-from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from .resources import data_files, model_rows
+from .resources import models_dir, read_tsv
+from .tag_lexicon import (
+    KINDS,
+    Entry,
+    TaxonomyError,
+    TokenSpec,
+    base_word,
+    compile_pattern,
+    default_lexicon,
+    lemmas,
+    merge,
+    normalise_text,
+    pattern_key,
+    read_lexicon,
+    read_taxonomy,
+)
 
 if TYPE_CHECKING:
     from .schema import Letter
 
-KINDS = ("agency", "theme")
-THRESHOLD = 3.0  # agencies
-THEME_THRESHOLD = 3.0
-OTHER_AGENCY_FACTOR = 1.25  # threshold factor for agencies other than the first sentence's subject
-FIRST_SENTENCE_FACTOR = 1.5  # the finding's first sentence states it: its matches count more ...
-THEME_FIRST_SENTENCE_FACTOR = 2.0  # ... for its themes even more (later sentences give examples)
-SUBJECT_TOKENS = 8  # a match starting within the first tokens of a sentence is its subject
-SUBJECT_FACTOR = 1.5  # ... and counts this many times
+__all__ = ["KINDS", "Entry", "Params", "Tagger", "TaxonomyError", "default_lexicon", "read_lexicon"]
+
+ROLES = ("subject", "actor", "agent", "partner", "recipient", "destination", "setting", "example", "frame")
+# the cue stands right before the mention; when two cues end there, the later one in this list wins
+ADJACENT_ROLES = ("agent", "recipient", "setting", "partner", "destination", "frame")
+SUBJECT_REACH = 12  # tokens: a subject starts within this many tokens of its sentence's start
+BACKGROUND = {  # rule background_only: roles that alone never give a label (conventions 2 and 7)
+    "agency": frozenset({"destination", "recipient"}),
+    "theme": frozenset({"frame", "example"}),
+}
+COORDINATION_GAP = 4  # tokens between two coordinated mentions ("violence and/or criminal and sexual exploitation")
+COORDINATORS = frozenset({"and", "or", "and/or", ",", "/", "nor"})
+CLAUSE_BREAKS = frozenset({";", ":"})
+SENTENCE_OPENERS = frozenset({"in", "at", "for", "when", "while", "whilst", "although", "though", "despite",
+                              "as", "following", "during", "since", "because", "if", "where", "within",
+                              "through", "from", "after", "before", "once", "with", "across", "over", "of"})
+ACRONYM_MAX = 10  # characters of a letter-defined acronym
+NAME_MAX = 12  # tokens of the name an acronym stands for
+NAME_STOPWORDS = frozenset({"and", "of", "the", "for", "&", "in", "on", "to", "with", "at"})
+NEAR_MISS = 0.5  # --explain lists labels whose score reaches this share of their threshold
+CSC = "agency:childrens_social_care"
 PARTNERSHIP = "agency:safeguarding_partnership"
-MANY_AGENCIES = 4  # the partnership and this many of its members named: about the partnership
-SUBHEADING_WEIGHT = 4.0  # a sub-heading alone reaches the threshold
+GOVERNANCE = "theme:leadership_and_governance"
+IMPLIED_BY = {  # rule -> (theme, the agency whose work it is when no other is named)
+    # conventions 3 and 4 and TAXONOMY's definition: the work children's social care leads
+    "front_door_is_csc": ("theme:front_door", CSC),
+    "child_protection_is_csc": ("theme:strategy_and_child_protection", CSC),
+    "early_help_is_csc": ("theme:early_help", CSC),
+    "children_in_care_is_csc": ("theme:children_in_care", CSC),
+    "assessment_is_csc": ("theme:assessment_and_curiosity", CSC),  # social work assessments and plans
+    "planning_is_csc": ("theme:planning_and_review", CSC),
+    # convention 9: strategic leadership with no agency named is the partnership's
+    "governance_is_partnership": ("theme:leadership_and_governance", "agency:safeguarding_partnership"),
+}
+ALWAYS = "_always"  # params.implied[rule + ALWAYS]: the evidence a rule adds even when other agencies are tagged
 
 
-CONTEXT_BONUS = 1.0  # a theme of the letter's deep dive, mentioned at all
+# --- fitted settings ----------------------------------------------------------------------------
+
+@dataclass(slots=True)
+class Params:
+    """The tunable numbers (``models/tagging/params.json``), fitted by leaving whole letters out."""
+
+    threshold: dict[str, float]  # per kind
+    label_threshold: dict[str, float]  # per "kind:label", where fitted (off by default: see tag_eval.py)
+    role_factor: dict[str, dict[str, float]]  # kind -> role -> factor
+    lead_factor: dict[str, float]  # kind -> factor for the finding's first sentence
+    repeat_factor: dict[str, float]  # kind -> factor for a label's second and later mentions
+    same_row_factor: float  # ... times this when the mention is of a row already counted
+    subheading_weight: dict[str, float]  # kind -> evidence of a label named in the sub-heading
+    deep_dive_bonus: float  # a theme of the letter's deep dive, mentioned (convention 8: 0 by default)
+    deep_dive_lift: float  # rule deep_dive: how far its frames and examples count as plain mentions
+    other_agency_factor: float  # rule subject_agency
+    implied: dict[str, float]  # the implied-agency rules of IMPLIED_BY (and rule + ALWAYS)
+    partnership_members: int  # rule partnership_as_body
+    partnership_governance: float  # rule partnership_is_governance
+    row_weight: dict[str, float]  # fitted weights of frequent rows ("kind:label|pattern"; off by default)
+    min_weight: dict[str, float]  # rule generic_only: kind -> the weight one row needs to give a label alone
+    max_themes: int  # rule max_themes (convention 10): the most themes a finding keeps, strongest first
+
+    def threshold_of(self, key: str) -> float:
+        return self.label_threshold.get(key, self.threshold[key.split(":", 1)[0]])
+
+    def weight_of(self, m: Mention) -> float:
+        """A mention's weight: its row's fitted weight, else the lexicon's."""
+        return self.row_weight.get(m.row, m.weight) if m.row else m.weight
+
+    def to_json(self) -> dict[str, Any]:
+        return {name: getattr(self, name) for name in self.__slots__}
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Params:
+        return cls(**{name: data[name] for name in cls.__slots__})  # type: ignore[attr-defined]
+
+    def copy(self) -> Params:
+        return Params.from_json(json.loads(json.dumps(self.to_json())))
+
+
+@cache
+def shipped_params() -> Params:
+    data = json.loads((models_dir() / "tagging" / "params.json").read_text(encoding="utf-8"))
+    return Params.from_json(data)
 
 
 @cache
 def _context_labels() -> dict[str, tuple[str, ...]]:
-    return {theme: tuple(labels.split(",")) for theme, labels in model_rows("letter_theme_labels.tsv", 2)}
+    from .resources import model_rows
+
+    return {theme: tuple(f"theme:{lab}" for lab in labels.split(","))
+            for theme, labels in model_rows("letter_theme_labels.tsv", 2)}
 
 
-class TaxonomyError(ValueError):
-    """A lexicon file that cannot be used; the message names the file and line."""
+# --- what the matcher finds -----------------------------------------------------------------------
+
+@dataclass(slots=True)
+class Mention:
+    """A lexicon match (or a letter name) in one text, with its role in the sentence."""
+
+    key: str  # "agency:police"
+    start: int  # tokens
+    end: int
+    start_char: int
+    end_char: int
+    text: str
+    weight: float
+    role: str
+    lead: bool  # in the text's first sentence
+    source: str  # the lexicon row ("file:line pattern") or the letter name
+    group: int = 0  # mentions of one label that overlap share a group (nested once)
+    row: str = ""  # the lexicon row's key ("kind:label|pattern", for a fitted weight); "" for a letter name
+
+    @property
+    def kind(self) -> str:
+        return self.key.split(":", 1)[0]
+
+
+@dataclass(slots=True)
+class Blocked:
+    mention: Mention
+    by: str  # the blocking row
+
+
+@dataclass(slots=True)
+class Analysis:
+    """Everything about one text that does not depend on the fitted numbers."""
+
+    text: str
+    mentions: list[Mention]
+    blocked: list[Blocked]
+    heading: dict[str, str]  # labels named in the sub-heading -> the words
+    deep_dive: tuple[str, ...] = ()
+
+
+@dataclass(slots=True)
+class Part:
+    mention: Mention
+    contribution: float
+    counted: bool  # False: nested in a stronger mention of the same label
+
+
+@dataclass(slots=True)
+class LabelScore:
+    key: str
+    score: float
+    threshold: float
+    parts: list[Part] = field(default_factory=list)
+    rules: list[str] = field(default_factory=list)
+    tagged: bool = False
+
+
+@dataclass(slots=True)
+class Decision:
+    agencies: list[str]
+    themes: list[str]
+    scores: dict[str, LabelScore]
+    rules: list[str]  # the rules that fired, in order
+
+    def evidence(self) -> list[tuple[str, str, int, int, float, str]]:
+        """(label, text, start, end, weight, role) of every counted mention of every tag, in text order."""
+        out = []
+        for key, sc in self.scores.items():
+            if sc.tagged:
+                out += [(key.split(":", 1)[1], p.mention.text, p.mention.start_char, p.mention.end_char,
+                         round(p.contribution, 3), p.mention.role) for p in sc.parts if p.counted]
+        return sorted(out, key=lambda e: (e[2], e[0]))
 
 
 @dataclass(frozen=True, slots=True)
-class Entry:
-    kind: str
-    label: str
-    pattern: str
-    weight: float
+class LetterName:
+    acronym: str
+    name: str
+    labels: dict[str, float]  # key -> weight (the strongest mention of the label in the name)
 
 
-def read_lexicon(path: Path | Traversable) -> list[Entry]:
-    """Rows ``kind<TAB>label<TAB>pattern<TAB>weight``; '#' comments and blank lines skipped."""
-    entries = []
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError) as exc:
-        raise TaxonomyError(f"{path}: cannot read the lexicon ({exc})") from None
-    for number, raw in enumerate(lines, 1):
-        if not raw.strip() or raw.lstrip().startswith("#"):
-            continue
-        fields = raw.split("\t")
-        where = f"{path}:{number}"
-        if len(fields) != 4:
-            raise TaxonomyError(f"{where}: expected 4 tab-separated fields (kind, label, pattern, weight), "
-                                f"got {len(fields)}")
-        kind, label, pattern, weight = (f.strip() for f in fields)
-        if kind not in KINDS:
-            raise TaxonomyError(f"{where}: kind must be 'agency' or 'theme', not {kind!r}")
-        if not label or not label.replace("_", "").isalnum() or label != label.lower():
-            raise TaxonomyError(f"{where}: label must be a lower-case slug, not {label!r}")
-        if not pattern:
-            raise TaxonomyError(f"{where}: empty pattern")
-        try:
-            w = float(weight)
-        except ValueError:
-            raise TaxonomyError(f"{where}: weight must be a number, not {weight!r}") from None
-        entries.append(Entry(kind, label, pattern, w))
-    if not entries:
-        raise TaxonomyError(f"{path}: no lexicon entries")
-    return entries
+# --- the pipeline ------------------------------------------------------------------------------
+
+SENTENCE_ENDS = frozenset({".", "!", "?"})
+CLOSERS = frozenset({")", "]", "'", '"'})
 
 
-def default_lexicon() -> list[Entry]:
-    entries: list[Entry] = []
-    for path in data_files("lexicons"):
-        entries.extend(read_lexicon(path))
-    return entries
+class Normaliser:
+    """Each word's lemma: NORM is the lemma the PhraseMatcher reads (an acronym's cased lemma,
+    "GP", else the lower-case lemma, "social worker"), set once per word on the vocabulary's lexeme.
+    ``doc.user_data`` gets each token's text, character offset, lower-case lemma, cased lemma and
+    sentence start (a new sentence follows ".", "!" or "?", as spaCy's sentencizer has it)."""
 
-
-def _plural_forms(word: str) -> list[str]:
-    if word.endswith(("s", "x")) or not word.isalpha():
-        return [word]
-    if word.endswith("y") and word[-2:-1] not in "aeiou":
-        return [word, word[:-1] + "ies"]
-    return [word, word + "s"]
-
-
-class LexiconMatcher:
-    """The rule component: two PhraseMatchers over the lexicons - on LOWER for lower-case phrases
-    (plural forms added), on ORTH for phrases with capitals (MASH, CAMHS, A&E) - writing the
-    matches to ``doc.spans["tags"]`` with label "kind:label" and the weight as the span id."""
-
-    def __init__(self, nlp, entries: list[Entry]) -> None:
-        from spacy.matcher import PhraseMatcher
-
-        self.lower = PhraseMatcher(nlp.vocab, attr="LOWER")
-        self.exact = PhraseMatcher(nlp.vocab, attr="ORTH")
-        groups: dict[tuple[bool, str], list[str]] = {}
-        for e in entries:
-            key = f"{e.kind}:{e.label}|{e.weight:g}"
-            if any(ch.isupper() for ch in e.pattern):
-                groups.setdefault((True, key), []).append(e.pattern)
-            else:
-                words = e.pattern.split(" ")
-                groups.setdefault((False, key), []).extend(
-                    " ".join([*words[:-1], last]) for last in _plural_forms(words[-1]))
-        for (exact, key), phrases in groups.items():
-            (self.exact if exact else self.lower).add(key, list(nlp.tokenizer.pipe(phrases)))
+    def __init__(self, nlp) -> None:
+        self.table = lemmas()
+        self.vocab = nlp.vocab
         self.strings = nlp.vocab.strings
+        self.cache: dict[int, tuple[str, str, str]] = {}
+
+    def word(self, orth: int) -> tuple[str, str, str]:
+        got = self.cache.get(orth)
+        if got is None:
+            text = self.strings[orth]
+            low = self.table.lower(text)
+            cased = self.table.cased(text)
+            got = self.cache[orth] = (text, low, cased or low)
+            self.vocab[orth].norm_ = cased or low
+        return got
 
     def __call__(self, doc):
-        from spacy.tokens import Span
+        from spacy.attrs import IDX, ORTH
 
-        spans = []
-        for match_id, start, end in [*self.lower(doc), *self.exact(doc)]:
-            label, weight = self.strings[match_id].rsplit("|", 1)
-            spans.append(Span(doc, start, end, label=label, span_id=weight))
-        doc.spans["tags"] = sorted(spans, key=lambda sp: (sp.start, sp.end, sp.label_))
+        arr = doc.to_array([ORTH, IDX])
+        texts, norms, cased, starts, idx = [], [], [], [], []
+        first, after_end = 0, False
+        for i, (orth, offset) in enumerate(arr.tolist()):
+            text, low, lem = self.word(orth)
+            if after_end and text not in CLOSERS and text not in SENTENCE_ENDS:
+                first, after_end = i, False
+            if text in SENTENCE_ENDS:
+                after_end = True
+            texts.append(text)
+            norms.append(low)
+            cased.append(lem)
+            starts.append(first)
+            idx.append(offset)
+        doc.user_data.update(texts=texts, norms=norms, lemmas=cased, starts=starts, idx=idx)
         return doc
 
 
+class GapMatcher:
+    """The few patterns a PhraseMatcher cannot hold (``_`` wildcards, ``re:`` words, too many
+    alternatives): candidates are the tokens whose lemma can start the pattern, and the rest of the
+    pattern is checked word by word from there. Keys are row numbers; the longest match per start."""
+
+    def __init__(self) -> None:
+        self.patterns: list[tuple[int, list[TokenSpec], list[re.Pattern[str] | None]]] = []
+        self.by_lemma: dict[str, list[int]] = {}
+        self.any_start: list[int] = []  # patterns whose first word is optional or any word
+        self.regex_start: list[tuple[re.Pattern[str], int]] = []
+        self.starts: dict[str, tuple[int, ...]] = {}  # word -> the patterns it can start
+
+    def add(self, key: int, specs: list[TokenSpec]) -> None:
+        index = len(self.patterns)
+        self.patterns.append((key, specs, [re.compile(s.regex) if s.regex else None for s in specs]))
+        first = specs[0]
+        if first.regex is not None and not first.optional:
+            self.regex_start.append((re.compile(first.regex), index))
+        elif first.optional or first.values is None:
+            self.any_start.append(index)
+        else:
+            for v in first.values:
+                self.by_lemma.setdefault(v, []).append(index)
+
+    def __len__(self) -> int:
+        return len(self.patterns)
+
+    def __call__(self, data: dict) -> list[tuple[int, int, int]]:
+        norms, cased, texts = data["norms"], data["lemmas"], data["texts"]
+        starts = self.starts
+        out = []
+        for i, text in enumerate(texts):
+            cands = starts.get(text)
+            if cands is None:  # the patterns a word can start, worked out once per word
+                word = base_word(text)
+                lemma = cased[i]
+                cands = starts[text] = (*self.by_lemma.get(lemma, ()), *self.any_start,
+                                        *(index for rx, index in self.regex_start if rx.search(word)))
+            for index in cands:
+                key, specs, regexes = self.patterns[index]
+                end = self._longest(specs, regexes, 0, i, norms, cased, texts)
+                if end is not None and end > i:
+                    out.append((key, i, end))
+        return out
+
+    def _longest(self, specs, regexes, k: int, i: int, norms, cased, texts) -> int | None:
+        if k == len(specs):
+            return i
+        s = specs[k]
+        best = None
+        if i < len(norms):
+            rx = regexes[k]
+            if rx is not None:
+                ok = rx.search(base_word(texts[i])) is not None
+            elif s.values is None:
+                ok = True
+            else:
+                ok = cased[i] in s.values
+            if ok:
+                best = self._longest(specs, regexes, k + 1, i + 1, norms, cased, texts)
+        if s.optional:
+            other = self._longest(specs, regexes, k + 1, i, norms, cased, texts)
+            if other is not None and (best is None or other > best):
+                best = other
+        return best
+
+
+MAX_PHRASES = 400  # a pattern with more expansions than this is checked by the GapMatcher
+
+
+def _expand(specs: list[TokenSpec]) -> list[list[str]] | None:
+    """A pattern without wildcards or regular expressions as the phrases it stands for (optional
+    words in and out, every alternative), for the fast PhraseMatcher; None when it cannot be."""
+    if any(s.values is None or s.regex is not None for s in specs):
+        return None
+    count = 1
+    for s in specs:
+        count *= len(s.values or ()) + s.optional
+    if count > MAX_PHRASES:
+        return None
+    phrases: list[list[str]] = [[]]
+    for s in specs:
+        choices: list[str | None] = [*(s.values or ()), *([None] if s.optional else [])]
+        phrases = [[*ph, c] if c is not None else ph for ph in phrases for c in choices]
+    return [ph for ph in phrases if ph]
+
+
+class Vocabulary:
+    """The compiled lexicon: every pattern that expands to a few hundred phrases or fewer in a
+    PhraseMatcher on NORM (the word forms of ``Normaliser``), the rest in a ``GapMatcher``. Match
+    ids are row numbers."""
+
+    def __init__(self, nlp, normaliser: Normaliser, entries: list[Entry]) -> None:
+        from spacy.matcher import PhraseMatcher
+        from spacy.tokens import Doc
+
+        self.entries = entries
+        self.row_keys = [row_key(e) for e in entries]
+        self.sources = [f"{e.where} {e.pattern}" for e in entries]
+        self.phrases = PhraseMatcher(nlp.vocab, attr="NORM")
+        self.matcher = GapMatcher()
+        self.strings = nlp.vocab.strings
+        phrases: dict[str, list] = {}
+
+        def tokenize(text: str) -> list[str]:
+            return [t.text for t in nlp.tokenizer(text)]
+
+        for i, e in enumerate(entries):
+            try:
+                phrases_of_row = compile_pattern(e.pattern, tokenize)
+            except TaxonomyError as exc:
+                raise TaxonomyError(f"{e.where}: {exc}") from None
+            for specs in phrases_of_row:
+                for s in specs:
+                    for v in s.values or ():
+                        if s.cased and not v.isalnum() and len(tokenize(v + ".")) == 1:
+                            # "A&E." at a sentence's end is one token to the tokenizer: split the full stop off
+                            nlp.tokenizer.add_special_case(v + ".", [{"ORTH": v}, {"ORTH": "."}])
+                words_list = _expand(specs)
+                if words_list is None:
+                    self.matcher.add(i, specs)
+                    continue
+                for words in words_list:
+                    doc = Doc(nlp.vocab, words=words)
+                    for tok, w in zip(doc, words, strict=True):
+                        tok.norm_ = w
+                    phrases.setdefault(str(i), []).append(doc)
+        for key, docs in phrases.items():
+            self.phrases.add(key, docs)
+
+    def __call__(self, doc) -> list[tuple[int, int, int]]:
+        """(row, start, end) of every match."""
+        s = self.strings
+        found = {(int(s[m]), a, b) for m, a, b in self.phrases(doc)}
+        found.update(self.matcher(doc.user_data))
+        return sorted(found, key=lambda x: (x[1], x[2], x[0]))
+
+
+@dataclass(frozen=True, slots=True)
+class RoleRow:
+    role: str
+    applies: str  # agency, theme or both
+    reach: int | None  # None: the mention follows the cue (filler words between); N: within N words
+    pattern: str
+    example: str
+
+
+@cache
+def role_rows() -> tuple[RoleRow, ...]:
+    rows = []
+    for _, f in read_tsv(models_dir() / "tagging" / "roles.tsv", 4):
+        reach = None if f[2] in ("next", "-") else int(f[2])
+        rows.append(RoleRow(f[0], f[1], reach, f[3], f[4] if len(f) > 4 else ""))
+    return tuple(rows)
+
+
+class Roles:
+    """The role cues of ``roles.tsv``: filler and verb word sets, and a Matcher for the cues."""
+
+    def __init__(self, nlp) -> None:
+        self.filler: set[str] = set()
+        self.verbs: set[str] = set()
+        self.matcher = GapMatcher()
+        self.strings = nlp.vocab.strings
+
+        def tokenize(text: str) -> list[str]:
+            return [t.text for t in nlp.tokenizer(text)]
+
+        from spacy.matcher import PhraseMatcher
+        from spacy.tokens import Doc
+
+        self.phrases = PhraseMatcher(nlp.vocab, attr="NORM")
+        for i, row in enumerate(role_rows()):
+            compiled = compile_pattern(row.pattern, tokenize)
+            if row.role in ("filler", "verb"):
+                target = self.filler if row.role == "filler" else self.verbs
+                for specs in compiled:
+                    for s in specs:
+                        target.update(s.values or ())
+                continue
+            docs = []
+            for specs in compiled:
+                expanded = _expand(specs)
+                if expanded is None:
+                    self.matcher.add(i, specs)
+                    continue
+                for words in expanded:
+                    doc = Doc(nlp.vocab, words=words)
+                    for tok, w in zip(doc, words, strict=True):
+                        tok.norm_ = w
+                    docs.append(doc)
+            if docs:
+                self.phrases.add(f"{i}", docs)
+        self.rows = role_rows()
+
+    def cues(self, doc) -> Cues:
+        found = {(int(self.strings[m]), a, b) for m, a, b in self.phrases(doc)}
+        found.update(self.matcher(doc.user_data))
+        cues = Cues()
+        for r, a, b in sorted(found, key=lambda x: (x[1], x[2], x[0])):
+            row = self.rows[r]
+            if row.reach is None:
+                cues.by_end.setdefault(b, []).append((row, a))
+            else:
+                cues.reaching.append((row, a, b))
+        return cues
+
+
+@dataclass(slots=True)
+class Cues:
+    """The role cues found in one doc: adjacent cues by the token they end before, reaching cues in order."""
+
+    by_end: dict[int, list[tuple[RoleRow, int]]] = field(default_factory=dict)
+    reaching: list[tuple[RoleRow, int, int]] = field(default_factory=list)
+
+
 class Tagger:
-    """Built once per process; ``tag_letter`` runs ``nlp.pipe`` over all of a letter's texts."""
+    """Built once per process (``Tagger.load``); ``tag_letter`` tags all of a letter's texts."""
 
     _cache: dict[str | None, Tagger] = {}
 
-    def __init__(self, entries: list[Entry]) -> None:
+    def __init__(self, entries: list[Entry], params: Params | None = None) -> None:
         import spacy
 
         self.entries = entries
+        self.params = params or shipped_params()
         self.nlp = spacy.blank("en")
-        self.nlp.add_pipe("sentencizer")
-        self.matcher = LexiconMatcher(self.nlp, entries)
+        self.normaliser = Normaliser(self.nlp)
+        self.vocabulary = Vocabulary(self.nlp, self.normaliser, entries)
+        self.roles = Roles(self.nlp)
 
     @classmethod
     def load(cls, taxonomy: str | None = None) -> Tagger:
-        """The default lexicons of models/, or a user's lexicon file; cached per process."""
+        """The shipped lexicons, with a user's lexicon file or folder applied; cached per process."""
         if taxonomy not in cls._cache:
-            entries = read_lexicon(Path(taxonomy)) if taxonomy else default_lexicon()
-            cls._cache[taxonomy] = cls(entries)
+            entries = default_lexicon()
+            params = shipped_params()
+            if taxonomy:
+                mine = read_taxonomy(taxonomy)
+                entries = merge(entries, mine)
+                params = params.copy()  # the user's weight wins over a fitted one
+                for e in mine:
+                    params.row_weight.pop(row_key(e), None)
+            cls._cache[taxonomy] = cls(entries, params)
         return cls._cache[taxonomy]
 
     def labels(self) -> list[tuple[str, str]]:
@@ -166,78 +549,421 @@ class Tagger:
         seen = dict.fromkeys((e.kind, e.label) for e in self.entries if e.weight > 0)
         return sorted(seen, key=lambda kl: KINDS.index(kl[0]))
 
-    def tag_texts(self, texts: list[str], subheadings: list[str | None],
-                  letter_theme: str | None = None) -> list[tuple[list, list, list]]:
-        """For each text: (agencies, themes, evidence) where evidence is (label, text, start, end).
-        ``letter_theme`` (the deep dive) lowers the evidence needed for the themes it is about."""
-        context = {f"theme:{label}" for label in _context_labels().get(letter_theme or "", ())}
-        heads = {h for h in subheadings if h}
-        head_labels = {h: self._labels_in(self.matcher(self.nlp(h))) for h in heads}
-        results = []
-        for doc, sub in zip(self.nlp.pipe(texts, batch_size=64), subheadings, strict=True):
-            doc = self.matcher(doc)
-            scores: dict[str, float] = {}
-            evidence: dict[str, list] = {}
-            spans = list(doc.spans["tags"])
-            subject_agencies: set[str] = set()  # agencies named as the first sentence's subject
-            # weight-0 phrases block the label inside them ("mental health" is not the health agency)
-            blocks = [(sp.label_, sp.start, sp.end) for sp in spans if sp.id_ == "0"]
-            # nested phrases of one label add up on purpose ("local safeguarding children board"
-            # also matches "safeguarding children board"): the more specific, the stronger
-            for span in spans:
-                if span.id_ == "0" or any(lab == span.label_ and s <= span.start and span.end <= e
-                                          for lab, s, e in blocks):
+    # -- analysis (independent of the fitted numbers) --
+
+    def _docs(self, texts: list[str]) -> list:
+        """The matching docs: the normalised text (same length, so offsets hold) tokenised, split
+        into sentences and lemmatised (``Normaliser``)."""
+        tokenizer: Any = self.nlp.tokenizer
+        return [self.normaliser(doc) for doc in tokenizer.pipe([normalise_text(t) for t in texts])]
+
+    def analyse(self, texts: list[str], subheadings: list[str | None], *, context: list[str] | None = None,
+                letter_theme: str | None = None) -> list[Analysis]:
+        """The mentions of each text. ``context`` (more texts of the same letter, e.g. its narrative
+        and addressee block) is read for the names the letter defines."""
+        docs = self._docs(texts)
+        extra = self._docs(context or [])
+        found = [self._mentions(doc, text) for doc, text in zip(docs, texts, strict=True)]
+        found_extra = [self._mentions(doc, text) for doc, text in zip(extra, context or [], strict=True)]
+        names = self._letter_names([*zip(docs, found, strict=True), *zip(extra, found_extra, strict=True)])
+        heads = {h: self._heading_labels(h) for h in {h for h in subheadings if h}}
+        deep = _context_labels().get(letter_theme or "", ())
+        out = []
+        for doc, text, (mentions, blocked), sub in zip(docs, texts, found, subheadings, strict=True):
+            if names:
+                mentions = self._add_names(doc, text, mentions, names)
+            cues = doc.user_data.get("cues")
+            _group(doc, mentions, lambda m, doc=doc, cues=cues: self._role(doc.user_data, m.start, m.kind, cues))
+            self._coordinate(doc.user_data, mentions)
+            out.append(Analysis(text, mentions, blocked, heads.get(sub, {}) if sub else {}, deep))
+        return out
+
+    def _mentions(self, doc, text: str) -> tuple[list[Mention], list[Blocked]]:
+        matches = self.vocabulary(doc)
+        if not matches:
+            return [], []
+        doc.user_data["cues"] = self.roles.cues(doc)
+        raw: list[tuple[int, Entry, int, int]] = [(r, self.entries[r], a, b) for r, a, b in matches]
+        blocks = [(e, a, b) for _, e, a, b in raw if e.blocks]
+        mentions, blocked = [], []
+        for r, e, a, b in raw:
+            if e.blocks:
+                continue
+            m = self._mention(doc, text, e.key, a, b, e.weight, self.vocabulary.sources[r], None)
+            m.row = self.vocabulary.row_keys[r]
+            blocker = next((be for be, ba, bb in blocks if be.key == e.key and ba <= a and b <= bb), None)
+            if blocker is not None:
+                blocked.append(Blocked(m, f"{blocker.where} {blocker.pattern}"))
+            else:
+                mentions.append(m)
+        return mentions, blocked
+
+    def _mention(self, doc, text: str, key: str, a: int, b: int, weight: float, source: str,
+                 cues: Cues | None) -> Mention:
+        """A mention; its role now if ``cues`` are given, else later (``_group``: heads only)."""
+        idx, texts = doc.user_data["idx"], doc.user_data["texts"]
+        start_char, end_char = idx[a], idx[b - 1] + len(texts[b - 1])
+        kind = key.split(":", 1)[0]
+        role = self._role(doc.user_data, a, kind, cues) if cues is not None else ""
+        return Mention(key, a, b, start_char, end_char, text[start_char:end_char], weight, role,
+                       doc.user_data["starts"][a] == 0, source)
+
+    def _role(self, data: dict, a: int, kind: str, cues: Cues) -> str:
+        """The role of the mention starting at token ``a`` (see ``roles.tsv``), from the words before it."""
+        texts, norms = data["texts"], data["norms"]
+        ss = data["starts"][a]
+        # example: inside brackets (not a defined acronym right after its name), or after an example cue
+        depth = 0
+        for i in range(ss, a):
+            depth += (texts[i] == "(") - (texts[i] == ")")
+        if depth > 0 and not (texts[a - 1] == "(" and a + 1 < len(texts) and texts[a + 1] == ")"):
+            return "example"
+        within = None  # a cue that reaches the mention from earlier in its clause
+        for row, c0, c1 in cues.reaching:
+            if c0 >= a:
+                break
+            if ss <= c0 and c1 <= a and a - c1 <= (row.reach or 0) and _applies(row, kind) \
+                    and not any(texts[i] in CLAUSE_BREAKS for i in range(c1, a)):
+                if row.role == "example":
+                    return "example"
+                within = row.role
+        if within is not None:
+            return within
+        # adjacent cues: the cue, then only filler words (or a name), then the mention
+        p = a
+        while p > ss and (norms[p - 1] in self.roles.filler or _is_name(texts[p - 1], p - 1, ss)):
+            p -= 1
+        best = None
+        for row, c0 in cues.by_end.get(p, ()):
+            if c0 >= ss and row.role in ADJACENT_ROLES and _applies(row, kind) \
+                    and (best is None or ADJACENT_ROLES.index(row.role) > ADJACENT_ROLES.index(best)):
+                best = row.role
+        if best is not None:
+            return best
+        # the subject: before the sentence's first verb (after an opening adverbial clause)
+        first = ss
+        if norms[ss] in SENTENCE_OPENERS:
+            comma = next((i for i in range(ss, min(a, ss + 20)) if texts[i] == ","), None)
+            if comma is None:
+                return "actor"
+            first = comma + 1
+        if a - first <= SUBJECT_REACH and not any(norms[i] in self.roles.verbs for i in range(first, a)):
+            return "subject"
+        return "actor"
+
+    def _heading_labels(self, heading: str) -> dict[str, str]:
+        [doc] = self._docs([heading])
+        mentions, _ = self._mentions(doc, heading)
+        return {m.key: m.text for m in mentions}
+
+    def _coordinate(self, data: dict, mentions: list[Mention]) -> None:
+        """Rule coordination: a mention joined to the mention before it by "and", "or" or a comma
+        (a few words apart, no verb between) plays the same role ("children affected by violence
+        and/or sexual exploitation": both are the frame; "to the police and social care": both receive)."""
+        texts, norms, starts = data["texts"], data["norms"], data["starts"]
+        heads = sorted({(m.start, m.end, m.kind, m.role) for m in mentions}, key=lambda h: (h[0], -h[1], h[2], h[3]))
+        last: dict[str, tuple[int, str]] = {}  # kind -> (end of the last mention, its role)
+        role_at: dict[tuple[int, int, str], str] = {}
+        for a, b, kind, role in heads:
+            prev = last.get(kind)
+            if prev is not None and prev[1] not in ("actor", "subject") and role in ("actor", "subject") \
+                    and starts[a] == starts[prev[0] - 1] and 0 < a - prev[0] <= COORDINATION_GAP:
+                gap = range(prev[0], a)
+                if any(texts[i] in COORDINATORS for i in gap) and not any(norms[i] in self.roles.verbs for i in gap):
+                    role = prev[1]
+            role_at[(a, b, kind)] = role
+            if prev is None or b > prev[0] or role != "actor":
+                last[kind] = (b, role)
+        group_role: dict[int, str] = {}
+        for m in sorted(mentions, key=lambda m: (m.start, -m.end)):
+            group_role.setdefault(m.group, role_at.get((m.start, m.end, m.kind), m.role))
+        for m in mentions:
+            m.role = group_role[m.group]
+
+    # -- letter names --
+
+    def _letter_names(self, docs: list[tuple[Any, tuple[list[Mention], list[Blocked]]]]) -> dict[str, LetterName]:
+        names: dict[str, LetterName] = {}
+        for doc, (mentions, _) in docs:
+            texts = doc.user_data["texts"]
+            for i in range(1, len(texts) - 2):
+                if texts[i] != "(" or texts[i + 2] != ")":
                     continue
-                sent_start = span.sent.start if doc.has_annotation("SENT_START") else 0
-                weight = float(span.id_ or 1) * (SUBJECT_FACTOR if span.start - sent_start < SUBJECT_TOKENS else 1.0)
-                if sent_start == 0:
-                    is_agency = span.label_.startswith("agency:")
-                    weight *= FIRST_SENTENCE_FACTOR if is_agency else THEME_FIRST_SENTENCE_FACTOR
-                if sent_start == 0 and span.start < SUBJECT_TOKENS and span.label_.startswith("agency:"):
-                    subject_agencies.add(span.label_)
-                scores[span.label_] = scores.get(span.label_, 0.0) + weight
-                evidence.setdefault(span.label_, []).append((span.label_.split(":", 1)[1], span.text,
-                                                             span.start_char, span.end_char))
-            for key in context & scores.keys():
-                scores[key] += CONTEXT_BONUS
-            for key in head_labels.get(sub, ()):
-                # "Health" over a list names whose work it is; a theme in a sub-heading is weaker
-                weight = SUBHEADING_WEIGHT if key.startswith("agency:") else SUBHEADING_WEIGHT / 2
-                scores[key] = scores.get(key, 0.0) + weight
-            tagged = sorted(k for k, v in scores.items() if v >= self._threshold(k, subject_agencies))
-            members = [k for k in tagged if k.startswith("agency:") and k != PARTNERSHIP]
-            if PARTNERSHIP in tagged and len(members) >= MANY_AGENCIES:
-                # "the partnership, including the police, health, ..." lists the partnership's members:
-                # the finding is about the partnership as a whole
-                tagged = [k for k in tagged if k not in members]
-            agencies = [k.split(":", 1)[1] for k in tagged if k.startswith("agency:")]
-            themes = [k.split(":", 1)[1] for k in tagged if k.startswith("theme:")]
-            ev = sorted((e for k in tagged for e in evidence.get(k, [])), key=lambda e: (e[2], e[0]))
-            results.append((agencies, themes, ev))
-        return results
+                acr = base_word(texts[i + 1])
+                if not _acronym_like(acr):
+                    continue
+                start = _name_start(texts, i, acr)
+                if start is None:
+                    continue
+                inside = [m for m in mentions if start <= m.start and m.end <= i]
+                labels: dict[str, float] = {}
+                for m in inside:
+                    labels[m.key] = max(labels.get(m.key, 0.0), m.weight)
+                if any(k.startswith("agency:") for k in labels):
+                    # the name of an agency or service stands for the agency, not for the words in its
+                    # name ("youth offending service (YOS)" is not the theme offending)
+                    labels = {k: w for k, w in labels.items() if k.startswith("agency:")}
+                if not labels:
+                    continue
+                key = lemmas().cased(acr) or acr
+                if key in names:
+                    merged = dict(names[key].labels)
+                    for k, w in labels.items():
+                        merged[k] = max(merged.get(k, 0.0), w)
+                    labels = merged
+                names[key] = LetterName(key, doc[start:i].text, labels)
+        return names
 
-    @staticmethod
-    def _threshold(key: str, subject_agencies: set[str]) -> float:
-        if not key.startswith("agency:"):
-            return THEME_THRESHOLD
-        # when the first sentence names whose work it is, other agencies need more evidence
-        if subject_agencies and key not in subject_agencies:
-            return THRESHOLD * OTHER_AGENCY_FACTOR
-        return THRESHOLD
+    def _add_names(self, doc, text: str, mentions: list[Mention], names: dict[str, LetterName]) -> list[Mention]:
+        cues = None
+        added = []
+        for i, lem in enumerate(doc.user_data["lemmas"]):
+            name = names.get(lem)
+            if name is None:
+                continue
+            if cues is None:
+                cues = doc.user_data.get("cues") or self.roles.cues(doc)
+            for key, weight in name.labels.items():
+                if any(m.key == key and m.start <= i < m.end for m in mentions):
+                    continue  # the lexicon already knows it
+                added.append(self._mention(doc, text, key, i, i + 1, weight,
+                                           f"letter name {name.acronym} = {name.name}", cues))
+        return sorted([*mentions, *added], key=lambda m: (m.start, m.end, m.key)) if added else mentions
 
-    @staticmethod
-    def _labels_in(doc) -> set[str]:
-        return {span.label_ for span in doc.spans["tags"]}
+    # -- decisions (the fitted numbers) --
+
+    def decide(self, analysis: Analysis, params: Params | None = None) -> Decision:
+        return decide(analysis, params or self.params)
+
+    def tag_texts(self, texts: list[str], subheadings: list[str | None], letter_theme: str | None = None,
+                  context: list[str] | None = None) -> list[tuple[list[str], list[str], list]]:
+        """For each text: (agencies, themes, evidence) where evidence is (label, text, start, end,
+        weight, role). ``letter_theme`` is the letter's deep dive; ``context`` more of its texts."""
+        out = []
+        for a in self.analyse(texts, subheadings, context=context, letter_theme=letter_theme):
+            d = decide(a, self.params)
+            out.append((d.agencies, d.themes, d.evidence()))
+        return out
+
+    def analyse_letter(self, letter: Letter) -> tuple[list, list[Analysis]]:
+        """The letter's taggable items and the analysis of each."""
+        items: list[Any] = [*letter.strengths, *letter.areas_for_improvement, *letter.priority_actions,
+                 *letter.case_studies, *letter.narrative]
+        subs = [getattr(item, "subheading", None) for item in items]
+        context = [f"{a.role or ''} {a.organisation or ''}".strip() for a in letter.addressees]
+        if letter.title:
+            context.append(letter.title)
+        analyses = self.analyse([i.text for i in items], subs, context=[c for c in context if c],
+                                letter_theme=letter.theme.label)
+        return items, analyses
 
     def tag_letter(self, letter: Letter) -> None:
         from .schema import Evidence
 
-        items = [*letter.strengths, *letter.areas_for_improvement, *letter.priority_actions,
-                 *letter.case_studies, *letter.narrative]
-        subs = [getattr(item, "subheading", None) for item in items]
-        tagged = self.tag_texts([i.text for i in items], subs, letter.theme.label)
-        for item, (agencies, themes, ev) in zip(items, tagged, strict=True):
-            item.agencies = agencies
-            item.themes = themes
-            item.evidence = [Evidence(label=label, text=text, start=start, end=end)
-                             for label, text, start, end in ev]
+        items, analyses = self.analyse_letter(letter)
+        for item, a in zip(items, analyses, strict=True):
+            d = decide(a, self.params)
+            item.agencies = d.agencies
+            item.themes = d.themes
+            item.evidence = [Evidence(label=label, text=text, start=start, end=end, weight=weight, role=role)
+                             for label, text, start, end, weight, role in d.evidence()]
+
+
+def row_key(e: Entry) -> str:
+    """A lexicon row's identity for its fitted weight: kind, label and normalised pattern."""
+    return f"{e.key}|{pattern_key(e.pattern)}"
+
+
+def _applies(row: RoleRow, kind: str) -> bool:
+    return row.applies == "both" or row.applies == kind
+
+
+def _is_name(t: str, i: int, ss: int) -> bool:
+    """A capitalised word inside a sentence: a place or organisation name ("to Bexley children's services")."""
+    t = base_word(t)
+    return i > ss and t[:1].isupper() and t[1:].islower() and t.isalpha()
+
+
+def _acronym_like(text: str) -> bool:
+    letters = [c for c in text if c.isalpha()]
+    return (2 <= len(text) <= ACRONYM_MAX and len(letters) >= 2 and text[0].isupper()
+            and sum(c.isupper() for c in letters) >= max(2, len(letters) - 1) and all(c.isalnum() or c == "&"
+                                                                                    for c in text))
+
+
+def _name_start(texts: list[str], paren: int, acr: str) -> int | None:
+    """Where the name an acronym defines starts: the words before the bracket whose initials spell
+    it (small words may be skipped or count), else None."""
+    letters = [c.lower() for c in acr if c.isalpha()]
+    lo = max(0, paren - NAME_MAX)
+    words = [(i, base_word(texts[i])) for i in range(lo, paren)]
+
+    def fits(k: int, j: int) -> bool:
+        # do words[k:] spell letters[j:]?
+        if j == len(letters):
+            return k == len(words)
+        if k == len(words):
+            return False
+        w = words[k][1].lower()
+        if not w[:1].isalpha():
+            return False
+        if w in NAME_STOPWORDS and fits(k + 1, j):
+            return True
+        # a word gives its initial, or a run of letters of its start ("CAMHS" from "Health Services")
+        return w[0] == letters[j] and fits(k + 1, j + 1)
+
+    for k in range(len(words) - 1, -1, -1):
+        if words[k][1].lower() in NAME_STOPWORDS:
+            continue
+        if fits(k, 0):
+            return words[k][0]
+    return None
+
+
+def _group(doc, mentions: list[Mention], role_of) -> None:
+    """Number the groups of overlapping mentions of each label (nested once); a defined acronym in
+    brackets right after its name joins the name's group. A group's mentions all take the role of
+    its first, longest mention ("social care" inside "to children's social care" is a recipient too)."""
+    last_end: dict[str, tuple[int, int]] = {}
+    heads: dict[int, Mention] = {}
+    group = 0
+    for m in sorted(mentions, key=lambda m: (m.start, -m.end)):
+        prev = last_end.get(m.key)
+        joined = prev is not None and (m.start < prev[0] or (
+            m.start == prev[0] + 1 and doc[m.start - 1].text == "(" and m.end < len(doc) and doc[m.end].text == ")"))
+        if prev is not None and joined:
+            m.group = prev[1]
+            last_end[m.key] = (max(prev[0], m.end + (1 if doc[m.start - 1].text == "(" else 0)), prev[1])
+        else:
+            group += 1
+            m.group = group
+            last_end[m.key] = (m.end, group)
+            heads[group] = m
+    for head in heads.values():
+        if not head.role:  # roles are worked out for the groups' heads only
+            head.role = role_of(head)
+    for m in mentions:
+        m.role = heads[m.group].role
+
+
+def _role_factor(params: Params, kind: str, role: str, deep_dive: bool) -> float:
+    """What a role counts; in a letter whose deep dive a theme is, children described as at risk
+    of it (frame) or an example of it count ``deep_dive_lift`` of the way up to a plain mention."""
+    f = params.role_factor[kind].get(role, 1.0)
+    if deep_dive and role in ("frame", "example") and f < 1.0:
+        f += params.deep_dive_lift * (1.0 - f)
+    return f
+
+
+def _combine(values: list[tuple[float, str]], repeat: float, same_row: float) -> float:
+    """A label's score from its mentions' contributions (each with its row): the strongest counts
+    in full, each further one ``repeat`` times, and ``repeat * same_row`` times if its row has
+    already counted (the same word said again is not new evidence)."""
+    total = 0.0
+    seen: set[str] = set()
+    for i, (value, row) in enumerate(sorted(values, key=lambda v: -v[0])):
+        total += value if i == 0 else value * repeat * (same_row if row in seen else 1.0)
+        seen.add(row)
+    return total
+
+
+def decide(analysis: Analysis, params: Params) -> Decision:
+    """The tags of one analysed text under the given numbers, with the reasons."""
+    scores: dict[str, LabelScore] = {}
+    by_group: dict[str, dict[int, list[Part]]] = {}
+    deep = set(analysis.deep_dive)
+    for m in analysis.mentions:
+        kind = m.kind
+        c = params.weight_of(m) * _role_factor(params, kind, m.role, m.key in deep) * \
+            (params.lead_factor[kind] if m.lead else 1.0)
+        by_group.setdefault(m.key, {}).setdefault(m.group, []).append(Part(m, c, False))
+    rules: list[str] = []
+    for key, groups in by_group.items():
+        kind = key.split(":", 1)[0]
+        values: list[tuple[float, str]] = []
+        parts: list[Part] = []
+        for members in groups.values():
+            best = max(members, key=lambda p: (p.contribution, p.mention.end - p.mention.start))
+            best.counted = True
+            values.append((best.contribution, best.mention.source))
+            parts += members
+        total = _combine(values, params.repeat_factor[kind], params.same_row_factor)
+        parts.sort(key=lambda p: p.mention.start)
+        sc = scores[key] = LabelScore(key, total, params.threshold_of(key), parts)
+        if any(len(g) > 1 for g in groups.values()):
+            sc.rules.append("nested_once")
+    for key in analysis.heading:
+        kind = key.split(":", 1)[0]
+        sc = scores.setdefault(key, LabelScore(key, 0.0, params.threshold_of(key)))
+        sc.score += params.subheading_weight[kind]
+        sc.rules.append("subheading")
+    if params.deep_dive_bonus:
+        for key in analysis.deep_dive:
+            if key in scores and scores[key].score > 0:
+                scores[key].score += params.deep_dive_bonus
+                scores[key].rules.append("deep_dive")
+    # conventions 2 and 7: a destination or recipient alone is not an agency at work; a frame or an
+    # example alone is not a theme the finding judges
+    for key, sc in scores.items():
+        counted = [p.mention.role for p in sc.parts if p.counted]
+        if counted and all(r in BACKGROUND[key.split(":", 1)[0]] for r in counted) and key not in analysis.heading:
+            sc.rules.append("background_only")
+    # specific before positional: a label whose words are all generic (below min_weight) needs two
+    # different rows; a generic word at the start of the first sentence does not tag on its own
+    for key, sc in scores.items():
+        strongest = [p.mention for p in sc.parts if p.counted]
+        if strongest and key not in analysis.heading and len({m.row or m.source for m in strongest}) < 2 \
+                and max(params.weight_of(m) for m in strongest) < params.min_weight[key.split(":", 1)[0]]:
+            sc.rules.append("generic_only")
+    # whose work it is: the first sentence's subject agencies
+    subjects = {m.key for m in analysis.mentions if m.lead and m.role == "subject" and m.kind == "agency"}
+    for key, sc in scores.items():
+        if sc.key.startswith("agency:") and subjects and key not in subjects and params.other_agency_factor != 1 \
+                and sc.score >= sc.threshold:
+            sc.threshold *= params.other_agency_factor
+            sc.rules.append("subject_agency")
+        sc.tagged = sc.score >= sc.threshold and "background_only" not in sc.rules and "generic_only" not in sc.rules
+    alone = not any(s.tagged and k.startswith("agency:") for k, s in scores.items())
+    for rule, (theme, agency) in IMPLIED_BY.items():
+        weight = params.implied.get(rule, 0.0) if alone else params.implied.get(rule + ALWAYS, 0.0)
+        if weight and theme in scores and scores[theme].tagged and not (agency in scores and scores[agency].tagged):
+            sc = scores.setdefault(agency, LabelScore(agency, 0.0, params.threshold_of(agency)))
+            sc.score += weight
+            sc.rules.append(rule)
+    for sc in scores.values():
+        if sc.key.startswith("agency:") and not sc.tagged and sc.score >= sc.threshold and any(
+                r in IMPLIED_BY for r in sc.rules):
+            sc.tagged = True
+            rules += [r for r in sc.rules if r in IMPLIED_BY and r not in rules]
+    if params.partnership_governance and PARTNERSHIP in scores and scores[PARTNERSHIP].tagged:
+        # convention 9: the partnership as a body at work is strategic leadership and governance
+        sc = scores.setdefault(GOVERNANCE, LabelScore(GOVERNANCE, 0.0, params.threshold_of(GOVERNANCE)))
+        sc.score += params.partnership_governance
+        sc.rules.append("partnership_is_governance")
+        if sc.score >= sc.threshold and not sc.tagged:
+            sc.tagged = True
+    member_agencies = [k for k, s in scores.items() if s.tagged and k.startswith("agency:") and k != PARTNERSHIP]
+    if PARTNERSHIP in scores and scores[PARTNERSHIP].tagged and len(member_agencies) >= params.partnership_members:
+        for k in member_agencies:
+            scores[k].tagged = False
+            scores[k].rules.append("partnership_as_body")
+        rules.append("partnership_as_body")
+    # convention 10: most findings carry one to four themes; beyond max_themes, the weakest go
+    themes = sorted((sc for k, sc in scores.items() if sc.tagged and k.startswith("theme:")),
+                    key=lambda sc: (-sc.score / sc.threshold, sc.key))
+    for sc in themes[params.max_themes:]:
+        sc.tagged = False
+        sc.rules.append("max_themes")
+    for sc in scores.values():
+        for r in sc.rules:
+            if r not in rules and r not in IMPLIED_BY and r != "partnership_as_body":
+                rules.append(r)
+    tagged = sorted(k for k, s in scores.items() if s.tagged)
+    return Decision([k.split(":", 1)[1] for k in tagged if k.startswith("agency:")],
+                    [k.split(":", 1)[1] for k in tagged if k.startswith("theme:")], scores, rules)
+
+
+def near_misses(decision: Decision) -> list[LabelScore]:
+    """Labels not given whose score came within ``NEAR_MISS`` of their threshold, closest first."""
+    out = [s for s in decision.scores.values() if not s.tagged and s.score > 0 and s.score >= NEAR_MISS * s.threshold]
+    return sorted(out, key=lambda s: -s.score / s.threshold)

@@ -81,10 +81,12 @@ class ProgressBar:
             self.bar.start()
 
 
-def print_summary(letter: dict[str, Any], console: Any, explain: bool = False, full: bool = False) -> None:
+def print_summary(letter: dict[str, Any], console: Any, explain: bool = False, full: bool = False,
+                  taxonomy: str | None = None) -> None:
     """The readable summary of one letter on a terminal: its fields, the headline findings (the
     2022+ letters have them), then each list of findings with its tags. ``full``: findings whole,
-    not cut; ``explain``: each tag's evidence under its finding (``render_evidence``)."""
+    not cut; ``explain``: the reasoning behind each finding's tags under it (``render_evidence``),
+    recomputed with the lexicons of ``taxonomy``."""
     from rich.panel import Panel
     from rich.table import Table
     from rich.text import Text
@@ -99,10 +101,15 @@ def print_summary(letter: dict[str, Any], console: Any, explain: bool = False, f
     title = fit_title(letter.get("title") or letter["source"]["path"], letter.get("area"),
                       console.width - TITLE_FRAME_CHARS)
     console.print(Panel(head, title=Text(title), title_align="left"))
+    explained: dict[str, Any] | None = None
+    if explain:
+        from .tag_explain import explain_letter
+
+        explained = explain_letter(letter, taxonomy)
     headline = [n for n in letter.get("narrative") or [] if n.get("section") == "headline_findings"]
-    _print_items(console, "Headline findings", headline, explain, full)
+    _print_items(console, "Headline findings", headline, explained, full)
     for section in FINDING_SECTIONS:
-        _print_items(console, section.replace("_", " ").capitalize(), letter.get(section) or [], explain, full)
+        _print_items(console, section.replace("_", " ").capitalize(), letter.get(section) or [], explained, full)
     for warning in letter.get("warnings") or []:
         console.print(Text.assemble(("warning:", "yellow"), " ", warning))
 
@@ -155,7 +162,8 @@ def _cut(text: str, width: int) -> str:
     return head.rstrip() + ELLIPSIS
 
 
-def _print_items(console: Any, heading: str, items: list[dict[str, Any]], explain: bool, full: bool) -> None:
+def _print_items(console: Any, heading: str, items: list[dict[str, Any]], explained: dict[str, Any] | None,
+                 full: bool) -> None:
     """One list of findings: id and pages in narrow columns, the text in a third column so it wraps
     indented; a sub-heading above the findings it heads; tags (and evidence) under each text."""
     from rich.console import Group
@@ -180,17 +188,24 @@ def _print_items(console: Any, heading: str, items: list[dict[str, Any]], explai
                               + [Text(t, style="magenta") for t in item.get("themes") or []])
         if tags:
             body.append(tags)
-        if explain:
-            body.extend(render_evidence(item))
+        if explained is not None:
+            body.extend(render_evidence(item, explained.get(item["id"])))
         grid.add_row(Text(f"  {item['id']}", style="bold"), "p" + ",".join(str(p) for p in item["pages"]),
                      Group(*body))
     console.print(grid)
 
 
-def render_evidence(item: dict[str, Any]) -> list[Any]:
-    """``--explain``: why each tag was given, one line per piece of evidence (label, words, offsets)."""
+def render_evidence(item: dict[str, Any], explanation: Any = None) -> list[Any]:
+    """``--explain``: why each tag was given. With the tagger's ``explanation`` (tag_explain): each
+    label's score against its threshold, the spans with their weights and roles, near misses,
+    blocked spans and the rules that fired; without one, a line per piece of evidence."""
     from rich.text import Text
 
+    if explanation is not None:
+        from .tag_explain import explanation_lines
+
+        return [Text(line, style="dim" if line.startswith(("    ", "blocked", "rules")) else "italic")
+                for line in explanation_lines(explanation)]
     return [Text(f"{ev['label']}: “{ev['text']}” [{ev['start']}:{ev['end']}]", style="dim")
             for ev in item.get("evidence") or []]
 
