@@ -87,11 +87,14 @@ def test_full_shows_a_long_finding_whole():
     assert long_text in whole.replace(" p1 ", " ")
 
 
-def test_explain_shows_each_tags_evidence_under_its_finding():
+def test_explain_shows_the_reasoning_behind_each_tag_under_its_finding():
     letter = letter_of(ERA_A)
-    lines = summary_of(letter, explain=True)
-    evidence = letter["strengths"][0]["evidence"][0]
-    assert f"{evidence['label']}: “{evidence['text']}” [{evidence['start']}:{evidence['end']}]" in "\n".join(lines)
+    shown = "\n".join(summary_of(letter, explain=True))
+    first = letter["strengths"][0]
+    for label in first["agencies"]:
+        assert f"tag agency:{label}: " in shown  # its score against the threshold
+    evidence = first["evidence"][0]
+    assert f"“{evidence['text']}” weight" in shown  # each span with its weight and role
     assert "“" not in "\n".join(summary_of(letter))
 
 
