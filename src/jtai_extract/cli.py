@@ -3,7 +3,9 @@ See CONTRACT.md / README.md."""
 
 from __future__ import annotations
 
+import contextlib
 import os
+import signal
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -11,6 +13,7 @@ from typing import Annotated
 import typer
 
 from . import __version__
+from .limits import DEFAULT_LIMITS
 
 app = typer.Typer(add_completion=False, rich_markup_mode=None, pretty_exceptions_enable=False)
 ENGINES = ("pdfium", "pdfplumber")  # readers.ENGINES, without importing the readers at start-up
@@ -46,6 +49,18 @@ def run(
     out_dir: Annotated[Path | None, typer.Option("--out-dir", help="write DIR/<stem>.json per input")] = None,
     jobs: Annotated[int, typer.Option("--jobs", "-j", min=0, help="worker processes (0: all CPUs)")] = 0,
     engine: Annotated[str, typer.Option(help="PDF reader: pdfium (fast) or pdfplumber")] = "pdfium",
+    timeout: Annotated[float, typer.Option("--timeout", min=0, metavar="SECONDS",
+                                           help="time budget per input; past it: timed_out (0: none)")
+                       ] = DEFAULT_LIMITS.timeout_s,
+    max_size: Annotated[float, typer.Option("--max-size", min=0, metavar="MB",
+                                            help="largest input file or stdin; past it: too_large (0: none)")
+                        ] = DEFAULT_LIMITS.max_input_mb,
+    max_content: Annotated[float, typer.Option("--max-content", min=0, metavar="MB",
+                                               help="most a PDF's compressed content may expand to (0: none)")
+                           ] = DEFAULT_LIMITS.max_content_mb,
+    max_memory: Annotated[float, typer.Option("--max-memory", min=0, metavar="MB",
+                                              help="memory budget of each worker process (0: none)")
+                          ] = DEFAULT_LIMITS.max_memory_mb,
     taxonomy: Annotated[Path | None, typer.Option(help="your own tag lexicon file (models/ format)")] = None,
     summary: Annotated[bool, typer.Option("--summary", help="the readable summary, even when piped")] = False,
     tag_counts: Annotated[bool, typer.Option("--tag-counts", help="per label, how many findings it tagged")] = False,
@@ -83,11 +98,13 @@ def run(
             print(f"jtai-extract: {exc}", file=sys.stderr)
             raise typer.Exit(2) from None
     from . import batch, output
-    from .errors import error_line
+    from .errors import ExtractError, error_line
+    from .limits import Limits
     from .terminal import ProgressBar
 
     debug = debug or os.environ.get("JTAI_DEBUG", "") not in ("", "0")
-    inputs = batch.expand(paths)
+    limits = Limits(timeout_s=timeout, max_input_mb=max_size, max_content_mb=max_content, max_memory_mb=max_memory)
+    inputs = batch.expand(paths, max_stdin_bytes=limits.max_input_bytes)
     options = output.RunOptions(many=batch.is_many(paths), explain=explain,
                                 taxonomy=str(taxonomy) if taxonomy else None)
     writers: list[output.Writer] = []
@@ -95,41 +112,73 @@ def run(
         writers.append(output.STDOUT_FORMATS[fmt](options))
     if out_dir is not None:
         writers.append(output.FILE_OUTPUTS["out_dir"](options, out_dir))
+    try:
+        for writer in writers:
+            writer.begin()
+    except ExtractError as exc:  # e.g. --out-dir cannot be created: nothing could be written
+        print(error_line(str(out_dir), exc.code, exc.message), file=sys.stderr)
+        raise typer.Exit(2) from None
     failed = 0
     with ProgressBar(len(inputs), enabled=not quiet and sys.stderr.isatty()) as progress:
         options.progress = progress
-        for writer in writers:
-            writer.begin()
         try:
-            for result in batch.run(inputs, engine=engine, jobs=jobs or None, taxonomy=options.taxonomy):
-                progress.advance(result.input.path)
-                if result.error is not None:
-                    failed += 1
-                    progress.message(error_line(result.input.path, result.error.code, result.error.message))
-                    if debug and result.traceback:
-                        progress.message(result.traceback.rstrip())
-                    for writer in writers:
-                        writer.failed(result.input.path, result.error.code, result.error.message)
-                    continue
-                assert result.letter is not None
-                for writer in writers:
-                    writer.write(result.letter)
-        except BaseException:
+            with contextlib.closing(batch.run(inputs, engine=engine, jobs=jobs or None, taxonomy=options.taxonomy,
+                                              limits=limits)) as results:
+                for result in results:
+                    progress.advance(result.input.path)
+                    error = result.error
+                    if error is None:
+                        assert result.letter is not None
+                        error = output.write_all(writers, result.letter)
+                    if error is not None:
+                        failed += 1
+                        progress.message(error_line(result.input.path, error.code, error.message))
+                        if debug and result.traceback:
+                            progress.message(result.traceback.rstrip())
+                        for writer in writers:
+                            writer.failed(result.input.path, error.code, error.message)
+        except BaseException as exc:  # interrupted, terminated, stdout closed: the workers are stopped already
+            _ignore_signals()
             for writer in writers:
                 writer.abort()
+            if isinstance(exc, KeyboardInterrupt):  # (typer would turn it into a silent exit 130)
+                print("jtai-extract: interrupted", file=sys.stderr)
+                raise typer.Exit(130) from None
             raise
         for writer in writers:
             writer.end()
     raise typer.Exit(1 if failed else 0)
 
 
+class Terminated(BaseException):
+    """SIGTERM, raised where the main process is, so the run is undone like an interrupt."""
+
+
+def _terminate(signum: int, frame: object) -> None:
+    raise Terminated
+
+
 def main() -> None:
+    with contextlib.suppress(ValueError):  # not the main thread: leave signals alone
+        signal.signal(signal.SIGTERM, _terminate)
     try:
         app()
-    except BrokenPipeError:  # "| head": stop quietly, no traceback
+    except BrokenPipeError:  # "| head": stop quietly, no traceback (the workers are stopped already)
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         sys.exit(1)
     except KeyboardInterrupt:
+        _ignore_signals()
         print("jtai-extract: interrupted", file=sys.stderr)
         sys.exit(130)
+    except Terminated:
+        _ignore_signals()
+        print("jtai-extract: terminated", file=sys.stderr)
+        sys.exit(143)
+
+
+def _ignore_signals() -> None:
+    """While a stopped run is cleaned up, a second Ctrl-C or SIGTERM cannot cut the clean-up short."""
+    with contextlib.suppress(ValueError):
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)

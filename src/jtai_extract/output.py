@@ -11,14 +11,17 @@ Data on stdout is written as UTF-8 bytes whatever the platform's console encodin
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
+import os
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any, ClassVar
 
+from .errors import ExtractError, escape_controls
 from .names import letter_stem
 
 CSV_COLUMNS = ["letter", "area", "letter_date", "theme", "section", "id", "text", "agencies", "themes", "pages"]
@@ -52,8 +55,20 @@ def to_csv_rows(letter: dict[str, Any]) -> str:
 
 def _csv_line(values: list[str]) -> str:
     buf = io.StringIO()
-    csv.writer(buf, lineterminator="\r\n").writerow(values)
+    csv.writer(buf, lineterminator="\r\n").writerow([csv_cell(v) for v in values])
     return buf.getvalue()
+
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # what a spreadsheet reads as the start of a formula
+
+
+def csv_cell(value: str) -> str:
+    """A cell a spreadsheet shows as text: control characters escaped (an escape sequence in a
+    letter cannot reach a terminal through ``--csv``), and a cell that would start a formula
+    (=, +, -, @, tab, CR: "CSV injection") prefixed with a single quote, as OWASP advises."""
+    if value.startswith(FORMULA_STARTS):
+        value = "'" + value
+    return escape_controls(value)
 
 
 def tag_counts(letters: list[dict[str, Any]], labels: list[tuple[str, str]]) -> list[tuple[str, str, int]]:
@@ -208,18 +223,64 @@ class FileWriter(Writer):
 
 
 class OutDirWriter(FileWriter):
-    """``DIR/<input stem>.json`` per input, each written atomically."""
+    """``DIR/<input stem>.json`` per input, each written atomically. Names are given in input
+    order to every input, failed or not, so a name always means the same input; a failed
+    input's file from an earlier run is removed (it would look like a fresh result). A folder
+    that cannot be made or written is an ``ExtractError`` from ``begin``; a write that fails
+    later (disk full) is one from ``write``, for that input alone."""
 
     flag = "--out-dir"
     help = "write DIR/<stem>.json per input"
 
     def begin(self) -> None:
+        from .batch import remove_stale_temporaries, write_atomic
+
         self.used: set[str] = set()
+        try:
+            self.target.mkdir(parents=True, exist_ok=True)
+            probe = self.target / f".jtai-extract-probe-{os.getpid()}"
+            write_atomic(probe, "")
+            probe.unlink()
+        except OSError as exc:
+            raise ExtractError("write_error", f"cannot write into the output folder: {_os_message(exc)}") from None
+        remove_stale_temporaries(self.target)
 
     def write(self, letter: dict[str, Any]) -> None:
         from .batch import out_name, write_atomic
 
-        write_atomic(self.target / out_name(letter["source"]["path"], self.used), to_json(letter) + "\n")
+        target = self.target / out_name(letter["source"]["path"], self.used)
+        try:
+            write_atomic(target, to_json(letter) + "\n")
+        except OSError as exc:
+            _remove(target)
+            raise ExtractError("write_error", f"cannot write {target}: {_os_message(exc)}") from None
+
+    def failed(self, path: str, code: str, message: str) -> None:
+        from .batch import out_name
+
+        if code == "write_error":
+            return  # its name was taken (and its file removed) by write
+        _remove(self.target / out_name(path, self.used))
+
+
+def _remove(path: Path) -> None:
+    with contextlib.suppress(OSError):
+        path.unlink(missing_ok=True)
+
+
+def _os_message(exc: OSError) -> str:
+    return exc.strerror or str(exc)
+
+
+def write_all(writers: list[Writer], letter: dict[str, Any]) -> ExtractError | None:
+    """Give one letter to every writer; the first write that failed (the others still get it)."""
+    error: ExtractError | None = None
+    for writer in writers:
+        try:
+            writer.write(letter)
+        except ExtractError as exc:
+            error = error or exc
+    return error
 
 
 STDOUT_FORMATS: dict[str, type[Writer]] = {

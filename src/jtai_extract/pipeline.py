@@ -13,10 +13,12 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, BinaryIO
 
 from . import fields, layout
+from .capture import library_warnings
 from .document import Document, Line
 from .errors import ExtractError
 from .findings import Content, Item, case_study_kind, collect
-from .readers import DEFAULT_ENGINE, Source, read
+from .limits import DEFAULT_LIMITS, Limits, too_large_input
+from .readers import DEFAULT_ENGINE, Source, decode_text, read, sniff_format
 from .schema import Box, CaseStudy, Finding, Inspection, Letter, Narrative
 from .schema import Source as SourceModel
 from .sections import LIST_KINDS, build_sections, classify_heading
@@ -27,6 +29,9 @@ if TYPE_CHECKING:
 JTAI_RE = re.compile(r"joint\s+targeted\s+area\s+inspection|\bJTAI\b", re.I)
 SIGN_OFF_RE = re.compile(r"^yours\s+(sincerely|faithfully)", re.I)
 ID_PREFIX = {"strengths": "S", "areas_for_improvement": "A", "priority_actions": "P"}
+# a letter names itself on its first page: text that does not within its first megabyte is not
+# one, and is refused before the whole of it is split into lines
+EARLY_CHECK_BYTES = 1 << 20
 
 
 @dataclass(slots=True)
@@ -72,21 +77,27 @@ LetterInput = str | os.PathLike[str] | bytes | bytearray | memoryview | BinaryIO
 
 def extract(letter: LetterInput, engine: str = DEFAULT_ENGINE, tagger: Tagger | None = None, *,
             tags: bool = True, taxonomy: str | None = None,
-            timings: dict[str, float] | None = None) -> Letter:
+            timings: dict[str, float] | None = None, limits: Limits | None = None) -> Letter:
     """Extract one letter, with its findings tagged.
 
     ``letter`` is a path, the bytes of a PDF or text letter, or a binary file object. Findings
     are tagged with the shipped lexicons (or ``taxonomy``, a user's lexicon file or folder);
     ``tags=False`` skips tagging; ``tagger`` passes a ``Tagger`` built once for many letters.
     Raises ``ExtractError`` (with a contract error code) for bad input. ``timings``, if given,
-    receives the seconds each stage took (for ``make bench``)."""
+    receives the seconds each stage took (for ``make bench``). ``limits`` caps the input's size
+    and its decompressed content (``limits.DEFAULT_LIMITS`` unless given); time and memory
+    budgets need a worker process (``batch.run``). What the PDF library says while reading is
+    reported in the letter's ``warnings``, never printed."""
     spent: dict[str, float] = {}
-    source = to_source(letter)
+    limits = limits or DEFAULT_LIMITS
+    source = to_source(letter, limits.max_input_bytes)
     if tagger is None and tags:
         from .tagging import Tagger
 
         tagger = Tagger.load(taxonomy)
-    doc = read(source, engine, spent)
+    decide_early(source)
+    with library_warnings() as said:
+        doc = read(source, engine, spent, limits)
     clock = time.perf_counter()
     lines = layout.remove_furniture(doc)
     parts = split_letter(lines, doc)
@@ -96,6 +107,7 @@ def extract(letter: LetterInput, engine: str = DEFAULT_ENGINE, tagger: Tagger | 
     clock = _lap(spent, "layout", clock)
     content = collect(build_sections(blocks))
     result = assemble(source, doc, parts, content)
+    result.warnings.extend(doc.warnings + said)
     clock = _lap(spent, "sections_fields", clock)
     if tagger is not None and tags:
         tagger.tag_letter(result)
@@ -105,21 +117,35 @@ def extract(letter: LetterInput, engine: str = DEFAULT_ENGINE, tagger: Tagger | 
     return result
 
 
-def to_source(letter: LetterInput) -> Source:
-    """A ``Source`` from whatever ``extract`` accepts."""
+def to_source(letter: LetterInput, max_bytes: int | None = DEFAULT_LIMITS.max_input_bytes) -> Source:
+    """A ``Source`` from whatever ``extract`` accepts, at most ``max_bytes`` long (``too_large``)."""
+    streamed = False  # read from a file object only just past the limit: its whole size is not known
     if isinstance(letter, Source):
-        return letter
-    if isinstance(letter, (bytes, bytearray, memoryview)):
-        return Source("<bytes>", bytes(letter))
-    if isinstance(letter, (str, os.PathLike)):
-        return Source.from_path(letter)
-    read = getattr(letter, "read", None)
-    if callable(read):
-        data = read()
+        source = letter
+    elif isinstance(letter, (bytes, bytearray, memoryview)):
+        source = Source("<bytes>", bytes(letter))
+    elif isinstance(letter, (str, os.PathLike)):
+        return Source.from_path(letter, max_bytes)
+    elif callable(getattr(letter, "read", None)):
+        data = letter.read() if max_bytes is None else letter.read(max_bytes + 1)  # type: ignore[union-attr]
         if isinstance(data, str):
             raise TypeError("open the file in binary mode ('rb'): extract() reads bytes")
-        return Source(str(getattr(letter, "name", "<stream>")), bytes(data))
-    raise TypeError(f"extract() takes a path, bytes or a binary file object, not {type(letter).__name__}")
+        source = Source(str(getattr(letter, "name", "<stream>")), bytes(data))
+        streamed = True
+    else:
+        raise TypeError(f"extract() takes a path, bytes or a binary file object, not {type(letter).__name__}")
+    if max_bytes is not None and len(source.data) > max_bytes:
+        raise too_large_input(None if streamed else len(source.data), max_bytes, "the input")
+    return source
+
+
+def decide_early(source: Source) -> None:
+    """Refuse a long text that names no JTAI within its first megabyte, before it is split."""
+    if len(source.data) <= EARLY_CHECK_BYTES or sniff_format(source.data) != "text":
+        return
+    head, _ = decode_text(source.data[:EARLY_CHECK_BYTES])
+    if not JTAI_RE.search(head):
+        raise ExtractError("not_a_jtai_letter", "not a joint targeted area inspection letter")
 
 
 def _lap(spent: dict[str, float], stage: str, since: float) -> float:

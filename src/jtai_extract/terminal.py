@@ -8,6 +8,7 @@ import sys
 from collections.abc import Iterator
 from typing import IO, Any
 
+from .errors import escape_controls
 from .names import display_name
 
 REFRESH_PER_SECOND = 8  # the bar's redraw rate: smooth enough, and cheap over a slow link
@@ -57,7 +58,9 @@ class ProgressBar:
 
     def advance(self, path: str) -> None:
         if self.bar is not None:
-            self.bar.update(self.task, advance=1, description=display_name(path)[:40])
+            from rich.markup import escape
+
+            self.bar.update(self.task, advance=1, description=escape(escape_controls(display_name(path))[:40]))
 
     def message(self, line: str) -> None:
         """One line on stderr (an error line), printed above the bar when there is one."""
@@ -79,8 +82,12 @@ class ProgressBar:
 
 
 def print_summary(letter: dict[str, Any], console: Any, explain: bool = False) -> None:
-    """The readable summary of one letter on a terminal: fields, then each finding with its tags."""
-    from rich.markup import escape
+    """The readable summary of one letter on a terminal: fields, then each finding with its tags.
+    Control characters of the letter (an escape sequence in a text letter) are shown escaped."""
+    from rich.markup import escape as escape_markup
+
+    def escape(text: str) -> str:
+        return escape_markup(escape_controls(text))
     from rich.panel import Panel
     from rich.table import Table
 
@@ -110,7 +117,8 @@ def print_summary(letter: dict[str, Any], console: Any, explain: bool = False) -
             continue
         console.print(f"[bold underline]{section.replace('_', ' ').capitalize()}[/] ({len(items)})")
         for item in items:
-            tags = " ".join([f"[cyan]{a}[/]" for a in item["agencies"]] + [f"[magenta]{t}[/]" for t in item["themes"]])
+            tags = " ".join([f"[cyan]{escape(a)}[/]" for a in item["agencies"]]
+                            + [f"[magenta]{escape(t)}[/]" for t in item["themes"]])
             text = item["text"] if len(item["text"]) < 240 else item["text"][:237] + "..."
             pages = ",".join(str(p) for p in item["pages"])
             console.print(f"  [bold]{item['id']}[/] [dim]p{pages}[/] {escape(text)}")
@@ -118,6 +126,7 @@ def print_summary(letter: dict[str, Any], console: Any, explain: bool = False) -
                 console.print(f"      {tags}")
             if explain:
                 for ev in item["evidence"]:
-                    console.print(f"      [dim]{ev['label']}: “{escape(ev['text'])}” [{ev['start']}:{ev['end']}][/]")
+                    label, text = escape(ev["label"]), escape(ev["text"])
+                    console.print(f"      [dim]{label}: “{text}” [{ev['start']}:{ev['end']}][/]")
     for warning in letter["warnings"]:
         console.print(f"[yellow]warning:[/] {escape(warning)}")
