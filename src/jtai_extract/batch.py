@@ -177,7 +177,7 @@ def extract_one(item: Input, limits: Limits | None = None) -> Result:
 
 def run(inputs: list[Input], engine: str = DEFAULT_ENGINE, jobs: int | None = None,
         taxonomy: str | None = None, limits: Limits | None = None,
-        in_process: bool | None = None) -> Generator[Result, None, None]:
+        in_process: bool | None = None, watch: int | None = None) -> Generator[Result, None, None]:
     """Results in input order, each yielded as soon as it and all before it are done, streamed
     (only a few finished results are held at a time).
 
@@ -185,7 +185,10 @@ def run(inputs: list[Input], engine: str = DEFAULT_ENGINE, jobs: int | None = No
     past the input's time or memory budget (``limits``) or replaced when it dies: the input gets
     an error and the batch goes on. ``in_process=True`` reads everything here, one input after
     another, with no time or memory budget (the default when ``jobs`` is 1 and ``limits`` sets
-    neither). Close the iterator (or let it finish) to stop the workers."""
+    neither). ``watch`` is the file descriptor the results go to (stdout): when its reader goes
+    away, BrokenPipeError is raised at once. Close the iterator (or let it finish) to stop the
+    workers. As with any code that starts processes, a script calling this needs an
+    ``if __name__ == "__main__":`` guard."""
     limits = limits or DEFAULT_LIMITS
     jobs = jobs or os.cpu_count() or 1
     if in_process is None:
@@ -199,7 +202,7 @@ def run(inputs: list[Input], engine: str = DEFAULT_ENGINE, jobs: int | None = No
 
     needed = sum(1 for item in inputs if item.error is None)
     pool = WorkerPool(min(jobs, max(needed, 1)), engine, taxonomy, limits)
-    with contextlib.closing(pool.map(inputs)) as results:
+    with contextlib.closing(pool.map(inputs, watch)) as results:
         yield from results
 
 
@@ -222,7 +225,7 @@ TEMP_RE = re.compile(r"^\.(?P<name>.+)\.(?P<pid>\d+)\.[A-Za-z0-9_]+\.tmp$")
 def write_atomic(path: Path, text: str) -> None:
     """Write via a temporary file in the same folder and rename: never a half-written file. The
     file gets the mode the umask gives new files (not mkstemp's 0600)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    make_folders(path.parent)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.{os.getpid()}.", suffix=".tmp")
     try:
         with contextlib.suppress(AttributeError, NotImplementedError):  # no fchmod on Windows
@@ -233,6 +236,19 @@ def write_atomic(path: Path, text: str) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def make_folders(folder: Path) -> None:
+    """``folder`` and any missing parents, without recursion (Path.mkdir(parents=True) recurses
+    once per level: a thousand levels raise RecursionError)."""
+    missing: list[Path] = []
+    while not folder.is_dir():
+        missing.append(folder)
+        if folder.parent == folder:
+            break
+        folder = folder.parent
+    for part in reversed(missing):
+        part.mkdir(exist_ok=True)
 
 
 _UMASK: list[int] = []
@@ -273,4 +289,19 @@ def _alive(pid: int) -> bool:
         return False
     except (PermissionError, OSError, OverflowError):
         return True  # someone else's process, or cannot tell: leave its file alone
-    return True
+    return not _dying(pid)
+
+
+_SIGKILL_BIT = 1 << 8  # SIGKILL (9) in /proc's signal masks
+
+
+def _dying(pid: int) -> bool:
+    """Linux: a zombie (killed, not yet reaped), or killed and not yet gone (SIGKILL pending,
+    e.g. held by a tracer): dead all the same."""
+    try:
+        with open(f"/proc/{pid}/status", encoding="ascii", errors="replace") as fh:
+            status = dict(line.split(":", 1) for line in fh if ":" in line)
+        pending = int(status.get("SigPnd", "0"), 16) | int(status.get("ShdPnd", "0"), 16)
+        return status.get("State", "").strip().startswith("Z") or bool(pending & _SIGKILL_BIT)
+    except (OSError, ValueError):
+        return False

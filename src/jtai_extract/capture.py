@@ -15,22 +15,23 @@ from .errors import escape_controls
 LIBRARY_LOGGERS = ("pdfminer", "pdfplumber", "pypdfium2", "PIL")
 MAX_LIBRARY_WARNINGS = 5  # distinct messages kept per letter; a damaged file can repeat one thousands of times
 MAX_WARNING_CHARS = 300  # a message quoting a whole object is cut here
+MAX_COUNTED_WARNINGS = 10_000  # distinct messages counted past those kept (memory stays small)
 
 
 class _Collector(logging.Handler):
     def __init__(self) -> None:
         super().__init__(logging.WARNING)
         self.messages: dict[str, None] = {}
-        self.more = 0
+        self.others: set[int] = set()  # (hashes of) the distinct messages past the first few
 
     def add(self, text: str) -> None:
         text = escape_controls(" ".join(text.split()))[:MAX_WARNING_CHARS]
         if text in self.messages:
             return
-        if len(self.messages) >= MAX_LIBRARY_WARNINGS:
-            self.more += 1
-            return
-        self.messages[text] = None
+        if len(self.messages) < MAX_LIBRARY_WARNINGS:
+            self.messages[text] = None
+        elif len(self.others) < MAX_COUNTED_WARNINGS:
+            self.others.add(hash(text))
 
     def emit(self, record: logging.LogRecord) -> None:
         with contextlib.suppress(Exception):  # a record whose arguments do not format: nothing to report
@@ -38,8 +39,8 @@ class _Collector(logging.Handler):
 
     def result(self) -> list[str]:
         out = list(self.messages)
-        if self.more:
-            out.append(f"(and {self.more} more warnings from the PDF library)")
+        if self.others:
+            out.append(f"(and {len(self.others)} more warnings from the PDF library)")
         return out
 
 

@@ -122,8 +122,9 @@ def run(
     with ProgressBar(len(inputs), enabled=not quiet and sys.stderr.isatty()) as progress:
         options.progress = progress
         try:
+            watch = _fileno(sys.stdout) if any(type(w) in output.STDOUT_FORMATS.values() for w in writers) else None
             with contextlib.closing(batch.run(inputs, engine=engine, jobs=jobs or None, taxonomy=options.taxonomy,
-                                              limits=limits)) as results:
+                                              limits=limits, watch=watch)) as results:
                 for result in results:
                     progress.advance(result.input.path)
                     error = result.error
@@ -148,6 +149,13 @@ def run(
         for writer in writers:
             writer.end()
     raise typer.Exit(1 if failed else 0)
+
+
+def _fileno(stream: object) -> int | None:
+    try:
+        return stream.fileno()  # type: ignore[attr-defined]
+    except (AttributeError, OSError, ValueError):  # not a real file (a test's buffer)
+        return None
 
 
 class Terminated(BaseException):

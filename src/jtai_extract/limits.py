@@ -53,9 +53,11 @@ DEFAULT_LIMITS = Limits()
 
 
 def megabytes(n_bytes: float) -> str:
-    """A size for messages: '256 MB'."""
+    """A size for messages: '256 MB', '2.5 MB', '12 KB'."""
     value = n_bytes / MB
-    return f"{value:.0f} MB" if value >= 10 else f"{value:.1f} MB"
+    if value >= 10:
+        return f"{value:.0f} MB"
+    return f"{value:.1f} MB" if value >= 1 else f"{n_bytes / 1024:.0f} KB"
 
 
 def too_large_input(size: int | None, limit: int, what: str = "the file") -> ExtractError:

@@ -233,13 +233,13 @@ class OutDirWriter(FileWriter):
     help = "write DIR/<stem>.json per input"
 
     def begin(self) -> None:
-        from .batch import remove_stale_temporaries, write_atomic
+        from .batch import make_folders, remove_stale_temporaries
 
         self.used: set[str] = set()
         try:
-            self.target.mkdir(parents=True, exist_ok=True)
-            probe = self.target / f".jtai-extract-probe-{os.getpid()}"
-            write_atomic(probe, "")
+            make_folders(self.target)
+            probe = self.target / f".jtai-extract-probe.{os.getpid()}.check.tmp"  # (cleared like a temporary file)
+            probe.touch()
             probe.unlink()
         except OSError as exc:
             raise ExtractError("write_error", f"cannot write into the output folder: {_os_message(exc)}") from None

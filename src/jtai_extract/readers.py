@@ -192,8 +192,8 @@ def read(source: Source, engine: str = DEFAULT_ENGINE, timings: dict[str, float]
         for name in (engine, other):
             with contextlib.suppress(ExtractError):
                 doc = _read_pdf(repaired, name, timings)
-                doc.warnings.append("the file ends inside its cross-reference table (cut short when copied?): "
-                                    f"read with a trailer rebuilt from its catalog, by {name}")
+                doc.warnings.append("the file is cut short after its last object (an interrupted copy?): "
+                                    f"read by {name} with a trailer rebuilt from its catalog")
                 return doc
     raise first
 

@@ -15,6 +15,7 @@ well), and exits at once past its memory budget.
 from __future__ import annotations
 
 import contextlib
+import errno
 import multiprocessing
 import os
 import signal
@@ -198,19 +199,26 @@ class WorkerPool:
         self.workers: list[_Worker] = []
         self.start_failures = 0
         self.broken: tuple[str, str | None] | None = None  # (message, traceback) when workers cannot start
+        self.done: dict[int, Result] = {}
+        self.watch: int | None = None
 
-    def map(self, items: Sequence[Input]) -> Generator[Result, None, None]:
+    def map(self, items: Sequence[Input], watch: int | None = None) -> Generator[Result, None, None]:
+        """``watch``: a file descriptor the results are written to (stdout); when its reader
+        goes away (``| head``), BrokenPipeError is raised at once, not at the next write,
+        which could be a whole time budget away."""
+        self.watch = watch
         todo = deque(range(len(items)))
-        done: dict[int, Result] = {}
+        done = self.done = {}  # finished, waiting for those before them: a few at most
         due = 0
         try:
             while due < len(items):
                 self._dispatch(items, todo, done, due)
-                while due in done:
+                if due not in done:
+                    self._wait(done)
+                    continue
+                while due in done:  # then hand out the inputs the window now reaches
                     yield done.pop(due)
                     due += 1
-                if due < len(items):
-                    self._wait(done)
         finally:
             self.close()
 
@@ -280,6 +288,10 @@ class WorkerPool:
     def _wait(self, done: dict[int, Result]) -> None:
         deadlines = [w.deadline for w in self.workers if w.task is not None and w.deadline]
         timeout = max(0.0, min(deadlines) - time.monotonic()) if deadlines else None
+        if self.watch is not None:
+            if output_closed(self.watch):
+                raise BrokenPipeError(errno.EPIPE, "the output was closed")
+            timeout = WATCH_INTERVAL_S * 4 if timeout is None else min(timeout, WATCH_INTERVAL_S * 4)
         if not self.workers:
             return
         ready = set(wait([w.conn for w in self.workers] + [w.process.sentinel for w in self.workers], timeout))
@@ -347,6 +359,20 @@ class WorkerPool:
             worker.process.join(JOIN_TIMEOUT_S)
         with contextlib.suppress(Exception):
             worker.conn.close()
+
+
+def output_closed(fd: int) -> bool:
+    """The reader of a pipe has gone (or a terminal hung up): poll() reports an error on it."""
+    import select
+
+    if not hasattr(select, "poll"):
+        return False
+    poller = select.poll()
+    poller.register(fd, 0)  # errors and hang-ups are always reported
+    try:
+        return any(ev & (select.POLLERR | select.POLLHUP | select.POLLNVAL) for _, ev in poller.poll(0))
+    except OSError:
+        return False
 
 
 def _has_message(conn: Connection) -> bool:
