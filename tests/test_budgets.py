@@ -19,7 +19,7 @@ from jtai_extract.workers import INPUTS_AHEAD_PER_WORKER, WorkerPool
 
 from . import hostile
 
-SHORT = Limits(timeout_s=2)  # the time budget of the tests that need one to pass
+SHORT = Limits(timeout_s=1)  # the time budget of the tests that need one to pass
 
 
 @pytest.fixture(scope="module")
@@ -43,7 +43,7 @@ def test_a_pdf_whose_content_refers_to_itself_times_out_and_the_batch_goes_on(in
     results = list(run([Input(inputs["loop"]), Input(inputs["chain"]), Input(inputs["good"])], engine="pdfplumber",
                        jobs=2, limits=SHORT))
     assert _codes(results) == ["timed_out", "timed_out", None]
-    assert "2 s (--timeout)" in results[0].error.message
+    assert "1 s (--timeout)" in results[0].error.message
     assert results[2].letter["area"] == "Midshire"
     pdfium = list(run([Input(inputs["loop"])], engine="pdfium", jobs=1, limits=SHORT))
     assert _codes(pdfium) == ["no_text_layer"]
@@ -52,7 +52,7 @@ def test_a_pdf_whose_content_refers_to_itself_times_out_and_the_batch_goes_on(in
 def test_an_input_a_library_takes_minutes_over_is_stopped_at_its_budget(inputs):
     # repro 23: pdfminer needs minutes for 2,000 pages; the budget stops it, the next input runs
     results = list(run([Input(inputs["pages"]), Input(inputs["good"])], engine="pdfplumber", jobs=2,
-                       limits=Limits(timeout_s=1)))
+                       limits=SHORT))
     assert _codes(results) == ["timed_out", None]
 
 
@@ -106,7 +106,7 @@ def test_a_worker_that_dies_costs_only_its_own_input(inputs):
 def test_results_come_in_input_order_and_only_a_few_are_held(inputs):
     # repro 22: the main process held every finished result until the end of the run
     items = [Input(inputs["loop"])] + [Input(inputs["good"]) for _ in range(30)]
-    pool = WorkerPool(2, "pdfplumber", None, Limits(timeout_s=1.5))
+    pool = WorkerPool(2, "pdfplumber", None, SHORT)
     held: list[int] = []
     results = []
     for result in pool.map(items):

@@ -9,6 +9,7 @@ import os
 import re
 import sys
 import tempfile
+import time
 from collections.abc import Generator, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -37,6 +38,8 @@ class Result:
     letter: dict[str, Any] | None = None
     error: ExtractError | None = None
     traceback: str | None = None  # for internal errors: shown with --debug
+    seconds: float | None = None  # wall time from handing the input out to its result
+    peak_memory_mb: float | None = None  # the worker's peak resident memory so far (None: not known)
 
 
 def expand(paths: list[str], stdin: bytes | None = None, max_stdin_bytes: int | None = DEFAULT_LIMITS.max_input_bytes,
@@ -196,7 +199,10 @@ def run(inputs: list[Input], engine: str = DEFAULT_ENGINE, jobs: int | None = No
     if in_process:
         init_worker(engine, taxonomy)
         for item in inputs:
-            yield extract_one(item, limits)
+            start = time.monotonic()
+            result = extract_one(item, limits)
+            result.seconds = time.monotonic() - start
+            yield result
         return
     from .workers import WorkerPool
 

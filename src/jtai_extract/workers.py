@@ -25,13 +25,13 @@ import time
 import traceback
 from collections import deque
 from collections.abc import Generator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from typing import Any
 
 from .batch import Input, Result, extract_one, init_worker
 from .errors import ExtractError
-from .limits import Limits, megabytes
+from .limits import MB, Limits, megabytes
 
 EXIT_MEMORY = 86  # the exit status of a worker that went past its memory budget
 EXIT_ORPHANED = 87  # the exit status of a worker whose parent is gone
@@ -98,9 +98,11 @@ def serve(conn: Connection, engine: str, taxonomy: str | None, limits: Limits) -
             index, path, has_data = message
             item = Input(path, data=conn.recv_bytes() if has_data else None)
             result = extract_one(item, limits)
-            conn.send(("result", index, result.letter, result.error, result.traceback))  # not the input back
-            if result.error is not None and result.error.code == "too_large":
-                return  # memory may be left fragmented: a fresh worker takes over
+            # past a size or memory budget, memory may be left fragmented: a fresh worker takes over
+            retiring = result.error is not None and result.error.code == "too_large"
+            conn.send(("result", index, result.letter, result.error, result.traceback, peak_memory_mb(), retiring))
+            if retiring:
+                return
     except (EOFError, OSError):  # the main process is gone
         return
 
@@ -152,6 +154,16 @@ def resident_bytes() -> int | None:
     return peak if sys.platform == "darwin" else peak * 1024
 
 
+def peak_memory_mb() -> float | None:
+    """This process's peak resident memory so far, in MB (POSIX)."""
+    try:
+        import resource
+    except ImportError:
+        return None
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return (peak if sys.platform == "darwin" else peak * 1024) / MB
+
+
 def _watch(parent: int, fd: int, budget: int | None) -> None:
     """Exit the moment the main process is gone or this worker is past its memory budget. The
     main process is gone when its end of our connection is closed (the worker's parent may be
@@ -184,7 +196,7 @@ class _Worker:
     ready: bool = False
     task: tuple[int, Input] | None = None
     deadline: float = 0.0
-    started: float = field(default_factory=time.monotonic)
+    given: float = 0.0  # when its input was handed out
 
 
 class WorkerPool:
@@ -248,12 +260,17 @@ class WorkerPool:
             worker = self._idle_worker(len(todo))
             if worker is None:
                 return
+            try:
+                worker.conn.send((index, item.path, item.data is not None))
+                if item.data is not None:
+                    worker.conn.send_bytes(item.data)  # as it is: no pickled copy of a large stdin
+            except OSError:  # it died while idle: the input goes to another worker
+                self._drop(worker)
+                continue
             todo.popleft()
-            worker.conn.send((index, item.path, item.data is not None))
-            if item.data is not None:
-                worker.conn.send_bytes(item.data)  # as it is: no pickled copy of a large stdin
             worker.task = (index, item)
-            worker.deadline = time.monotonic() + self.limits.timeout_s if self.limits.timeout_s > 0 else 0.0
+            worker.given = time.monotonic()
+            worker.deadline = worker.given + self.limits.timeout_s if self.limits.timeout_s > 0 else 0.0
 
     def _unstarted(self, item: Input) -> Result:
         if item.error is not None:
@@ -278,10 +295,18 @@ class WorkerPool:
                                    name="jtai-extract-worker", daemon=True)
         worker = _Worker(process, here)
         self.workers.append(worker)  # before start: an interrupt between the two still stops it
-        if self.ctx.get_start_method() == "forkserver":
-            _ensure_server()
-        process.start()
-        there.close()
+        try:
+            if self.ctx.get_start_method() == "forkserver":
+                _ensure_server()
+            process.start()
+        except Exception as exc:  # no process could be made (too many open files, no memory...)
+            self.workers.remove(worker)
+            here.close()
+            self.start_failures += 1
+            if self.start_failures >= MAX_START_FAILURES and self.broken is None:
+                self.broken = (f"{type(exc).__name__}: {exc}", traceback.format_exc())
+        finally:
+            there.close()
 
     # -- waiting
 
@@ -314,10 +339,13 @@ class WorkerPool:
         if kind == "ready":
             worker.ready = True
             self.start_failures = 0
-        elif kind == "result" and worker.task is not None:
-            _, index, letter, error, trace = message
-            done[index] = Result(worker.task[1], letter=letter, error=error, traceback=trace)
+        elif kind == "result" and worker.task is not None:  # (the input itself is not sent back)
+            _, index, letter, error, trace, peak, retiring = message
+            done[index] = Result(worker.task[1], letter=letter, error=error, traceback=trace,
+                                 seconds=self._elapsed(worker), peak_memory_mb=peak)
             worker.task = None
+            if retiring:  # it exits now: no further input for it
+                self._drop(worker)
         elif kind == "init_error":
             self.broken = (message[1], message[2])
             self._drop(worker)
@@ -340,7 +368,11 @@ class WorkerPool:
         else:
             error = ExtractError("internal_error", f"the worker process reading it {_how(code)}; the rest of the "
                                                    "batch goes on (please report this)")
-        done[index] = Result(item, error=error)
+        done[index] = Result(item, error=error, seconds=self._elapsed(worker))
+
+    @staticmethod
+    def _elapsed(worker: _Worker) -> float:
+        return time.monotonic() - worker.given
 
     def _timed_out(self, worker: _Worker, done: dict[int, Result]) -> None:
         assert worker.task is not None
@@ -350,7 +382,8 @@ class WorkerPool:
             worker.process.kill()
         self._drop(worker)
         done[index] = Result(item, error=ExtractError(
-            "timed_out", f"not finished after {self.limits.timeout_s:g} s (--timeout): stopped"))
+            "timed_out", f"not finished after {self.limits.timeout_s:g} s (--timeout): stopped"),
+            seconds=self._elapsed(worker))
 
     def _drop(self, worker: _Worker) -> None:
         if worker in self.workers:
