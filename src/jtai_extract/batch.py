@@ -5,6 +5,7 @@ input order, and atomic output files."""
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import re
 import sys
@@ -248,11 +249,11 @@ def make_folders(folder: Path) -> None:
     """``folder`` and any missing parents, without recursion (Path.mkdir(parents=True) recurses
     once per level: a thousand levels raise RecursionError)."""
     missing: list[Path] = []
-    while not folder.is_dir():
+    while not folder.exists() and folder.parent != folder:
         missing.append(folder)
-        if folder.parent == folder:
-            break
         folder = folder.parent
+    if not folder.is_dir():  # a file in the way
+        raise NotADirectoryError(errno.ENOTDIR, os.strerror(errno.ENOTDIR), str(folder))
     for part in reversed(missing):
         part.mkdir(exist_ok=True)
 
