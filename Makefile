@@ -7,7 +7,7 @@ CORPUS ?= ../shared/corpus
 ENGINES ?= pdfium pdfplumber
 MIN_PYTHON := 3.11
 
-.PHONY: install run test test-fuzz lint typecheck eval bench samples wheel-check clean
+.PHONY: install run test test-fuzz lint typecheck eval bench samples wheel-check screenshots clean
 
 # A .venv left by a failed install, or made by a Python that is gone or too old, is rebuilt,
 # and the user is told why; a too-old $(PYTHON) stops here with how to choose another.
@@ -51,6 +51,10 @@ bench: install
 
 samples: install
 	$(PY) scripts/make_samples.py
+
+# the README's pictures of --report and --view (docs/*.png), from the sample letters, in headless Chromium
+screenshots: install
+	$(PY) scripts/screenshots.py docs
 
 # build the wheel, install it in a fresh venv outside the checkout, and use it from there
 wheel-check: install

@@ -1,39 +1,84 @@
 """make bench: how fast jtai-extract is, stage by stage, on a folder of real letters.
 
-Usage: python scripts/bench.py PDF_DIR [--runs 3] [--letters N] [--skip-batch]
+Usage: python scripts/bench.py PDF_DIR [--runs 3] [--letters N] [--skip-batch] [--batch-size 500] [--html-only]
 
 Prints one line per figure, "name: value unit", so that a run can be compared with the last.
 Per-letter figures are medians over the letters of each letter's median over --runs runs, all
-measured in this one process. The machine is shared and noisy: compare ratios from one run.
+measured in this one process; "slowest letter" figures are the worst letter's ratio. The machine
+is shared and noisy: compare ratios from one run, never figures from two.
+
+Floors: what each PDF library itself costs to deliver characters with their boxes, without any
+of our code - pdfplumber's own ``page.chars`` for every page, and pypdfium2's own per-character
+API (``get_text_range`` and ``get_charbox`` for every character). Each engine's total is quoted
+over its floor.
 """
 
 from __future__ import annotations
 
 import argparse
+import io
+import os
 import shlex
 import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
+import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from jtai_extract.output import to_json
 from jtai_extract.pipeline import extract
-from jtai_extract.readers import Source, pdf_pages
+from jtai_extract.readers import Source
 from jtai_extract.tagging import Tagger
 
 EXE = str(Path(sys.executable).parent / "jtai-extract")
+ENGINES = ("pdfium", "pdfplumber")  # the default first
 STAGES = ("read", "lines", "layout", "sections_fields", "tagging", "serialise")
+RSS_POLL_SECONDS = 0.2
 
 
-def timed(fn, runs: int) -> float:
+def timed(fn: Callable[[], object], runs: int) -> float:
     samples = []
     for _ in range(runs):
         start = time.perf_counter()
         fn()
         samples.append(time.perf_counter() - start)
     return statistics.median(samples)
+
+
+def pdfplumber_floor(data: bytes) -> None:
+    """pdfplumber's own characters for every page: the least any pdfplumber-based reader pays."""
+    import pdfplumber
+
+    with pdfplumber.open(io.BytesIO(data)) as pdf:
+        for page in pdf.pages:
+            page.chars  # noqa: B018 - the property does the work
+            page.close()
+
+
+def pdfium_floor(data: bytes) -> None:
+    """pypdfium2's own per-character extraction: the text and every character's box."""
+    import pypdfium2 as pdfium
+
+    pdf = pdfium.PdfDocument(data)
+    try:
+        for index in range(len(pdf)):
+            page = pdf[index]
+            textpage = page.get_textpage()
+            count = textpage.count_chars()
+            textpage.get_text_range(0, count)
+            for i in range(count):
+                textpage.get_charbox(i, loose=True)
+            textpage.close()
+            page.close()
+    finally:
+        pdf.close()
+
+
+FLOORS = {"pdfplumber": pdfplumber_floor, "pdfium": pdfium_floor}
 
 
 def full_run(source: Source, engine: str, tagger: Tagger) -> dict[str, float]:
@@ -65,18 +110,111 @@ def wall(cmd: list[str], runs: int) -> float:
     return timed(lambda: subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL), runs)
 
 
+def _rss_kb(pid: int) -> int:
+    try:
+        with open(f"/proc/{pid}/status") as fh:
+            for line in fh:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+def _descendants(pid: int) -> list[int]:
+    children: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as fh:
+                ppid = int(fh.read().rsplit(")", 1)[1].split()[1])
+        except (OSError, ValueError, IndexError):
+            continue
+        children.setdefault(ppid, []).append(int(entry))
+    found, todo = [], [pid]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            found.append(child)
+            todo.append(child)
+    return found
+
+
+def batch_with_memory(cmd: list[str]) -> tuple[float, list[tuple[float, int, int]]]:
+    """Run a batch; every RSS_POLL_SECONDS sample (time, main process RSS, largest worker RSS) in kB."""
+    samples: list[tuple[float, int, int]] = []
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    done = threading.Event()
+
+    def poll() -> None:
+        while not done.is_set():
+            workers = [_rss_kb(p) for p in _descendants(proc.pid)]
+            samples.append((time.perf_counter() - start, _rss_kb(proc.pid), max(workers, default=0)))
+            done.wait(RSS_POLL_SECONDS)
+
+    thread = threading.Thread(target=poll, daemon=True)
+    thread.start()
+    proc.wait()
+    elapsed = time.perf_counter() - start
+    done.set()
+    thread.join()
+    return elapsed, samples
+
+
+def _phase_peak(samples: list[tuple[float, int, int]], column: int, lo: float, hi: float) -> float:
+    """The largest RSS (MB) sampled between fractions lo and hi of the run."""
+    if not samples:
+        return 0.0
+    end = samples[-1][0] or 1.0
+    values = [s[column] for s in samples if lo * end <= s[0] <= hi * end]
+    return max(values, default=0) / 1024
+
+
+def html_figures(pdfs: list[Path], tagger: Tagger, runs: int) -> None:
+    """--report over all the letters and --view of the first: build time beyond extraction
+    (the letters' JSON already made), and the size of the file written."""
+    from jtai_extract.report import Report
+    from jtai_extract.view import View
+
+    letters = [extract(Source.from_path(p), engine="pdfium", tagger=tagger).model_dump(mode="json") for p in pdfs]
+    with tempfile.TemporaryDirectory() as folder:
+        target = Path(folder) / "report.html"
+
+        def build(kind: type, items: list) -> None:
+            out = kind(target)
+            for letter in items:
+                out.add(letter)
+            out.save()
+
+        report_s = timed(lambda: build(Report, letters), runs)
+        report_mb = target.stat().st_size / 1e6
+        view_s = timed(lambda: build(View, letters[:1]), runs)
+        view_mb = target.stat().st_size / 1e6
+    print(f"report build ({len(letters)} letters, beyond extraction): {report_s * 1000:.0f} ms")
+    print(f"report size ({len(letters)} letters): {report_mb:.2f} MB")
+    print(f"view build ({pdfs[0].name}, {letters[0]['source']['pages']} pages, beyond extraction): "
+          f"{view_s * 1000:.0f} ms")
+    print(f"view size ({pdfs[0].name}): {view_mb:.2f} MB")
+
+
 def main() -> int:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     ap.add_argument("pdf_dir", type=Path)
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--letters", type=int, default=0, help="only the first N letters")
     ap.add_argument("--skip-batch", action="store_true")
+    ap.add_argument("--batch-size", type=int, default=500, help="letters in the long batch (the corpus repeated)")
+    ap.add_argument("--html-only", action="store_true", help="only the --report and --view figures")
     args = ap.parse_args()
     pdfs = sorted(args.pdf_dir.glob("*.pdf"))[: args.letters or None]
     if not pdfs:
         print(f"no PDFs in {args.pdf_dir}", file=sys.stderr)
         return 2
     tagger = Tagger.load()
+    if args.html_only:
+        html_figures(pdfs, tagger, args.runs)
+        return 0
     pdftotext = shutil.which("pdftotext")
     per: dict[str, list[float]] = {}
 
@@ -85,39 +223,52 @@ def main() -> int:
 
     for pdf in pdfs:
         source = Source.from_path(pdf)
-        add("pdfplumber_read_alone", timed(lambda s=source: list(pdf_pages(s.data, "pdfplumber")), args.runs))
-        for stage, value in median_runs(source, "pdfplumber", tagger, args.runs).items():
-            add(f"default_{stage}", value)
-        for stage, value in median_runs(source, "pdfium", tagger, args.runs).items():
-            add(f"pdfium_{stage}", value)
+        for engine in ENGINES:
+            floor = timed(lambda s=source, f=FLOORS[engine]: f(s.data), args.runs)
+            add(f"{engine}_floor", floor)
+            for stage, value in median_runs(source, engine, tagger, args.runs).items():
+                add(f"{engine}_{stage}", value)
+            add(f"ratio_{engine}_total_over_floor", per[f"{engine}_total"][-1] / floor)
+            add(f"ratio_{engine}_read_over_floor", per[f"{engine}_read"][-1] / floor)
+        add("ratio_pdfplumber_over_pdfium", per["pdfplumber_total"][-1] / per["pdfium_total"][-1])
         if pdftotext:
             add("pdftotext", wall([pdftotext, "-q", str(pdf), "-"], args.runs))
-        add("ratio_default_total_over_read_alone", per["default_total"][-1] / per["pdfplumber_read_alone"][-1])
-        add("speedup_pdfium_over_default", per["default_total"][-1] / per["pdfium_total"][-1])
-        if pdftotext:
             add("ratio_pdfium_total_over_pdftotext", per["pdfium_total"][-1] / per["pdftotext"][-1])
 
     med = {k: statistics.median(v) for k, v in per.items()}
+    worst = {k: max(v) for k, v in per.items()}
     print(f"letters: {len(pdfs)} count")
     print(f"runs per letter: {args.runs} count")
-    print(f"pdfplumber reading alone (median per letter): {med['pdfplumber_read_alone'] * 1000:.1f} ms")
-    for engine in ("default", "pdfium"):
+    for engine in ENGINES:
+        label = f"{engine}{' (default)' if engine == ENGINES[0] else ''}"
+        floor_ms = med[f"{engine}_floor"] * 1000
+        print(f"{label} floor, the library's own characters (median per letter): {floor_ms:.1f} ms")
         for stage in STAGES:
-            print(f"{engine} stage {stage} (median per letter): {med.get(f'{engine}_{stage}', 0) * 1000:.1f} ms")
-        print(f"{engine} total (median per letter): {med[f'{engine}_total'] * 1000:.1f} ms")
-    print(f"default total / pdfplumber reading alone (median of per-letter ratios): "
-          f"{med['ratio_default_total_over_read_alone']:.3f} ratio")
-    print(f"default total / pdfium total (median of per-letter ratios): {med['speedup_pdfium_over_default']:.1f} ratio")
+            print(f"{label} stage {stage} (median per letter): {med.get(f'{engine}_{stage}', 0) * 1000:.1f} ms")
+        print(f"{label} total (median per letter): {med[f'{engine}_total'] * 1000:.1f} ms")
+        print(f"{label} read / floor (median of per-letter ratios): {med[f'ratio_{engine}_read_over_floor']:.3f} ratio")
+        ratio = med[f"ratio_{engine}_total_over_floor"]
+        print(f"{label} total / floor (median of per-letter ratios): {ratio:.3f} ratio")
+        print(f"{label} total / floor (slowest letter): {worst[f'ratio_{engine}_total_over_floor']:.3f} ratio")
+    print(f"pdfplumber total / pdfium total (median of per-letter ratios): "
+          f"{med['ratio_pdfplumber_over_pdfium']:.1f} ratio")
     if pdftotext:
         print(f"pdftotext (median per letter): {med['pdftotext'] * 1000:.1f} ms")
         print(f"pdfium total / pdftotext (median of per-letter ratios): "
               f"{med['ratio_pdfium_total_over_pdftotext']:.2f} ratio")
     else:
         print("pdftotext: not installed (apt-get install poppler-utils) - skipped")
+
     one = str(pdfs[0])
+    import_spacy = wall([sys.executable, "-c", "import spacy"], 3)
+    build = wall([sys.executable, "-c", "from jtai_extract.tagging import Tagger; Tagger.load()"], 3)
+    python = wall([sys.executable, "-c", "pass"], 3)
+    print(f"start-up python itself: {python * 1000:.0f} ms")
+    print(f"start-up import spacy: {(import_spacy - python) * 1000:.0f} ms")
+    print(f"start-up import spacy and build the tagger: {(build - python) * 1000:.0f} ms")
     print(f"start-up jtai-extract --version: {wall([EXE, '--version'], 5) * 1000:.0f} ms")
-    one_wall = wall([EXE, one, '--json'], 3)
-    print(f"one-letter run wall ({pdfs[0].name}): {one_wall * 1000:.0f} ms")
+    one_wall = wall([EXE, one, '--json'], 5)
+    print(f"one-letter run wall, default engine, fresh process ({pdfs[0].name}): {one_wall * 1000:.0f} ms")
     print(f"one-letter run peak memory: {peak_rss_mb([EXE, one, '--json']):.0f} MB")
     # a closed pipe ends the run at once: the first letter, then the workers are stopped
     head = wall(["sh", "-c", f"{shlex.quote(EXE)} {shlex.quote(str(args.pdf_dir))} --jsonl | head -n1 >/dev/null"], 3)
@@ -130,7 +281,19 @@ def main() -> int:
         print(f"batch wall --jobs 1 ({len(list(args.pdf_dir.glob('*.pdf')))} letters): {jobs1:.2f} s")
         print(f"batch wall --jobs 2: {jobs2:.2f} s")
         print(f"batch speed-up jobs 1 / jobs 2: {jobs1 / jobs2:.2f} ratio")
-        print(f"batch peak memory per worker (--jobs 2): {peak_rss_mb([EXE, folder, '--jsonl', '--jobs', '2']):.0f} MB")
+        with tempfile.TemporaryDirectory() as tmp:
+            every = sorted(args.pdf_dir.glob("*.pdf"))
+            for n in range(args.batch_size):  # the corpus repeated, as links
+                src = every[n % len(every)]
+                (Path(tmp) / f"{n:04d}-{src.name}").symlink_to(src.resolve())
+            elapsed, samples = batch_with_memory([EXE, tmp, "--jsonl", "--jobs", "2"])
+        print(f"long batch ({args.batch_size} letters, --jobs 2) wall: {elapsed:.1f} s")
+        print(f"long batch letters per second: {args.batch_size / elapsed:.1f} letters/s")
+        for column, who in ((2, "largest worker"), (1, "main process")):
+            first, mid, last = (_phase_peak(samples, column, lo, hi) for lo, hi in ((0, 0.2), (0.4, 0.6), (0.8, 1.0)))
+            print(f"long batch peak memory, {who}, first/middle/last fifth of the run: "
+                  f"{first:.0f} / {mid:.0f} / {last:.0f} MB")
+    html_figures(pdfs, tagger, args.runs)
     return 0
 
 

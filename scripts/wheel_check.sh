@@ -13,7 +13,9 @@ trap 'rm -rf "$WORK"' EXIT
 WHEEL=$(ls "$WORK"/dist/jtai_extract-*.whl)
 echo "wheel: $(basename "$WHEEL")"
 for member in jtai_extract/models/sections.tsv jtai_extract/models/TAXONOMY.md jtai_extract/models/labels.tsv \
-              jtai_extract/py.typed; do
+              jtai_extract/py.typed jtai_extract/templates/base.html.j2 jtai_extract/templates/macros.html.j2 \
+              jtai_extract/templates/report.html.j2 jtai_extract/templates/view.html.j2 \
+              jtai_extract/templates/style.css jtai_extract/templates/report.js jtai_extract/templates/view.js; do
   "$PY" -c "import sys, zipfile; sys.exit(sys.argv[2] not in zipfile.ZipFile(sys.argv[1]).namelist())" \
     "$WHEEL" "$member" || { echo "FAIL: $member is not in the wheel"; exit 1; }
 done
@@ -48,4 +50,9 @@ set -e
 echo "ok   a bad input: one error line, exit 1, the rest written"
 "$WORK/venv/bin/python" -c "from jtai_extract import extract; assert extract('letter.pdf').strengths[0].agencies"
 echo "ok   library from the wheel tags by default"
+"$J" letter.pdf --report report.html --view view.html --quiet
+grep -q '<figure class="chart" id="chart-themes-figure"' report.html && grep -q '>Fernmouth</a>' report.html \
+  || { echo "FAIL: --report from the wheel"; exit 1; }
+grep -q '<img src="data:image/png;base64,' view.html || { echo "FAIL: --view from the wheel"; exit 1; }
+echo "ok   --report and --view from the wheel (templates inside)"
 echo "WHEEL CHECK passed"

@@ -1,7 +1,10 @@
 from __future__ import annotations
 
+import json
 import os
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -22,3 +25,43 @@ def corpus() -> Path:
     if path is None:
         pytest.skip("real corpus not available (set JTAI_CORPUS)")
     return path
+
+
+@dataclass(frozen=True)
+class LettersRun:
+    """One run of the command over a folder of letters with ``--jsonl --sqlite``: the folder, the
+    JSON Lines file and the database it wrote, and the letters' JSON."""
+
+    folder: Path
+    jsonl: Path
+    db: Path
+    letters: list[dict[str, Any]]
+
+
+def _letters_run(folder: Path, out: Path) -> LettersRun:
+    """Run in this process, one letter after another: no second start-up, no worker processes."""
+    from typer.testing import CliRunner
+
+    from jtai_extract.cli import app
+
+    jsonl, db = out / "letters.jsonl", out / "letters.db"
+    done = CliRunner().invoke(app, [str(folder), "--jsonl", "--sqlite", str(db), "--engine", "pdfium", "--quiet",
+                                    "--jobs", "1"], catch_exceptions=False)
+    assert done.exit_code == 0, done.stderr
+    jsonl.write_bytes(done.stdout_bytes)
+    letters = [json.loads(line) for line in jsonl.read_text(encoding="utf-8").splitlines()]
+    return LettersRun(folder, jsonl, db, letters)
+
+
+@pytest.fixture(scope="session")
+def samples_run(tmp_path_factory) -> LettersRun:
+    return _letters_run(SAMPLES, tmp_path_factory.mktemp("samples-run"))
+
+
+@pytest.fixture(scope="session")
+def corpus_run(tmp_path_factory) -> LettersRun:
+    """The real letters, extracted once for every test that needs them all (skipped when absent)."""
+    path = corpus_dir()
+    if path is None:
+        pytest.skip("real corpus not available (set JTAI_CORPUS)")
+    return _letters_run(path / "pdf", tmp_path_factory.mktemp("corpus-run"))

@@ -73,10 +73,9 @@ def test_letter_shaped_text_never_raises_anything_else(lines):
 def test_a_short_ci_fuzz_run_passes():
     """scripts/fuzz.py (5,000 cases in .ci/run): here a few dozen, crafted kinds included."""
     import importlib.util
+    import sys
 
     from .conftest import ROOT
-
-    import sys
 
     spec = importlib.util.spec_from_file_location("fuzz_run", ROOT / "scripts" / "fuzz.py")
     assert spec is not None and spec.loader is not None

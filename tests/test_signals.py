@@ -104,3 +104,21 @@ def test_a_closed_stdout_ends_the_run_at_once_and_quietly(batch_dir):
     assert proc.wait(timeout=GUARD_S) == 1
     assert proc.stderr.read() == b""
     assert _none_left(proc.pid)
+
+
+def test_an_interrupted_run_in_process_exits_130_and_puts_the_signal_handlers_back(monkeypatch):
+    # regression: the clean-up ignored Ctrl-C for the rest of the calling process (a test session)
+    from typer.testing import CliRunner
+
+    from jtai_extract import batch
+    from jtai_extract.cli import app
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+        yield
+
+    before = signal.getsignal(signal.SIGINT), signal.getsignal(signal.SIGTERM)
+    monkeypatch.setattr(batch, "run", interrupted)
+    done = CliRunner().invoke(app, [str(hostile.TEXT_LETTER), "--jsonl"], catch_exceptions=False)
+    assert done.exit_code == 130 and done.stderr == "jtai-extract: interrupted\n"
+    assert (signal.getsignal(signal.SIGINT), signal.getsignal(signal.SIGTERM)) == before

@@ -229,16 +229,22 @@ def out_name(path: str, used: set[str]) -> str:
 TEMP_RE = re.compile(r"^\.(?P<name>.+)\.(?P<pid>\d+)\.[A-Za-z0-9_]+\.tmp$")
 
 
+def new_file_mode() -> int:
+    """The mode an ordinary new file gets: 0o666 less the umask."""
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
 def write_atomic(path: Path, text: str) -> None:
     """Write via a temporary file in the same folder and rename: never a half-written file. The
     file gets the mode the umask gives new files (not mkstemp's 0600)."""
     make_folders(path.parent)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.{os.getpid()}.", suffix=".tmp")
     try:
-        with contextlib.suppress(AttributeError, NotImplementedError):  # no fchmod on Windows
-            os.fchmod(fd, 0o666 & ~_umask())
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             fh.write(text)
+        os.chmod(tmp, new_file_mode())  # mkstemp makes the file private (0600): an output is an ordinary file
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -256,17 +262,6 @@ def make_folders(folder: Path) -> None:
         raise NotADirectoryError(errno.ENOTDIR, os.strerror(errno.ENOTDIR), str(folder))
     for part in reversed(missing):
         part.mkdir(exist_ok=True)
-
-
-_UMASK: list[int] = []
-
-
-def _umask() -> int:
-    if not _UMASK:
-        current = os.umask(0o022)  # the only way to read it is to set it: put it straight back
-        os.umask(current)
-        _UMASK.append(current)
-    return _UMASK[0]
 
 
 def remove_stale_temporaries(folder: Path) -> list[str]:

@@ -7,6 +7,7 @@ import contextlib
 import os
 import signal
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Annotated
 
@@ -42,11 +43,30 @@ def _usage(message: str, param: str | None = None) -> typer.BadParameter:
 @app.command()
 def run(
     paths: Annotated[list[str] | None, typer.Argument(help="PDF or .txt letters, folders, or - for stdin")] = None,
-    json_: Annotated[bool, typer.Option("--json", help="one JSON object for one file; an array for a folder or "
+    json: Annotated[bool, typer.Option("--json", help="one JSON object for one file; an array for a folder or "
                                         "several inputs ([] when none succeeded)")] = False,
     jsonl: Annotated[bool, typer.Option("--jsonl", help="one compact JSON object per line, streamed")] = False,
-    csv_: Annotated[bool, typer.Option("--csv", help="one CSV row per finding")] = False,
+    csv: Annotated[bool, typer.Option("--csv", help="one CSV row per finding")] = False,
+    excel_csv: Annotated[bool, typer.Option("--excel-csv", "--bom", help="the CSV with a UTF-8 byte-order mark, "
+                                            "for opening in Excel")] = False,
     out_dir: Annotated[Path | None, typer.Option("--out-dir", help="write DIR/<stem>.json per input")] = None,
+    sqlite: Annotated[Path | None, typer.Option("--sqlite", metavar="FILE.db", help="add the letters to a SQLite "
+                                                "database (a letter already there is replaced)")] = None,
+    xlsx: Annotated[Path | None, typer.Option("--xlsx", metavar="FILE", help="write an Excel workbook: a sheet of "
+                                              "letters, one of findings")] = None,
+    report: Annotated[Path | None, typer.Option("--report", metavar="FILE", help="write one self-contained HTML "
+                                                "report across the letters (table, charts, findings)")] = None,
+    view: Annotated[Path | None, typer.Option("--view", metavar="FILE", help="write an HTML view of the letters' "
+                                              "pages with every extracted item's box drawn on them")] = None,
+    section: Annotated[list[str] | None, typer.Option(
+        "--section", metavar="NAME", help="only findings of this list or narrative section (repeatable)")] = None,
+    agency: Annotated[list[str] | None, typer.Option(
+        "--agency", metavar="LABEL", help="only findings tagged with this agency (repeatable)")] = None,
+    theme: Annotated[list[str] | None, typer.Option(
+        "--theme", metavar="LABEL", help="only findings tagged with this theme (repeatable)")] = None,
+    grep: Annotated[str | None, typer.Option("--grep", metavar="PATTERN", help="only findings whose text matches "
+                                             "this regular expression (case-insensitive unless it has a "
+                                             "capital)")] = None,
     jobs: Annotated[int, typer.Option("--jobs", "-j", min=0, help="worker processes (0: all CPUs)")] = 0,
     engine: Annotated[str, typer.Option(help="PDF reader: pdfium (fast) or pdfplumber")] = "pdfium",
     timeout: Annotated[float, typer.Option("--timeout", min=0, metavar="SECONDS",
@@ -64,6 +84,9 @@ def run(
     taxonomy: Annotated[Path | None, typer.Option(help="your own tag lexicon file (models/ format)")] = None,
     summary: Annotated[bool, typer.Option("--summary", help="the readable summary, even when piped")] = False,
     tag_counts: Annotated[bool, typer.Option("--tag-counts", help="per label, how many findings it tagged")] = False,
+    by: Annotated[str | None, typer.Option("--by", metavar="section|letter",
+                                           help="with --tag-counts: count per section or per letter")] = None,
+    full: Annotated[bool, typer.Option("--full", help="with the summary: findings whole, not cut")] = False,
     explain: Annotated[bool, typer.Option("--explain", help="with the summary: show the evidence of each tag")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="print nothing but errors")] = False,
     debug: Annotated[bool, typer.Option("--debug", help="print the traceback of an internal error "
@@ -73,18 +96,26 @@ def run(
     version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True)] = False,
 ) -> None:
     """Extract JTAI findings letters into structured data."""
-    chosen = [name for name, on in (("json", json_), ("jsonl", jsonl), ("csv", csv_), ("summary", summary),
-                                    ("tag_counts", tag_counts)) if on]
+    given = dict(locals())  # the options by parameter name: each output's parameter is named as its registry key
+    from . import output
+
+    chosen = [name for name in output.STDOUT_FORMATS if given[name]]
     if len(chosen) > 1:
-        raise _usage("choose one of --json, --jsonl, --csv, --summary, --tag-counts")
+        raise _usage(f"choose one of {', '.join(w.flag for w in output.STDOUT_FORMATS.values())}")
     if engine not in ENGINES:
         raise _usage(f"unknown engine {engine!r}: {' or '.join(ENGINES)}", "--engine")
+    files: dict[str, Path] = {name: given[name] for name in output.FILE_OUTPUTS if given[name] is not None}
     fmt = chosen[0] if chosen else None
-    if fmt is None and out_dir is None:
+    if fmt is None and not files:
         fmt = "summary" if sys.stdout.isatty() else "json"
     if explain and fmt != "summary":
         raise _usage("--explain shows evidence in the summary view: add --summary (or run it on a terminal)",
                      "--explain")
+    if full and fmt != "summary":
+        raise _usage("--full shows whole findings in the summary view: add --summary (or run it on a terminal)",
+                     "--full")
+    if by is not None and (fmt != "tag_counts" or by not in output.TAG_COUNT_GROUPS):
+        raise _usage(f"--by goes with --tag-counts: {', '.join(output.TAG_COUNT_GROUPS)}", "--by")
     if not paths:
         if sys.stdin.isatty():
             raise _usage("give a PDF, a .txt letter, a folder, or - for standard input")
@@ -97,57 +128,68 @@ def run(
         except TaxonomyError as exc:
             print(f"jtai-extract: {exc}", file=sys.stderr)
             raise typer.Exit(2) from None
-    from . import batch, output
-    from .errors import ExtractError, error_line
+    from . import batch
+    from .errors import error_line
+    from .filters import FilterError, known_labels, parse_filters
     from .limits import Limits
     from .terminal import ProgressBar
 
+    try:
+        filters = parse_filters(section or (), agency or (), theme or (), grep,
+                                known_labels(str(taxonomy) if taxonomy else None))
+    except FilterError as exc:
+        raise _usage(str(exc), exc.option) from None
     debug = debug or os.environ.get("JTAI_DEBUG", "") not in ("", "0")
     limits = Limits(timeout_s=timeout, max_input_mb=max_size, max_content_mb=max_content, max_memory_mb=max_memory)
     inputs = batch.expand(paths, max_stdin_bytes=limits.max_input_bytes)
-    options = output.RunOptions(many=batch.is_many(paths), explain=explain,
-                                taxonomy=str(taxonomy) if taxonomy else None)
-    writers: list[output.Writer] = []
+    options = output.RunOptions(many=batch.is_many(paths), explain=explain, full=full,
+                                taxonomy=str(taxonomy) if taxonomy else None, filters=filters,
+                                tag_counts_by=by or "label")
+    # the named files first: a file that cannot be used is refused before anything reaches stdout
+    writers: list[output.Writer] = [output.FILE_OUTPUTS[name](options, target) for name, target in files.items()]
     if fmt is not None and not (quiet and fmt == "summary"):
         writers.append(output.STDOUT_FORMATS[fmt](options))
-    if out_dir is not None:
-        writers.append(output.FILE_OUTPUTS["out_dir"](options, out_dir))
-    try:
-        for writer in writers:
-            writer.begin()
-    except ExtractError as exc:  # e.g. --out-dir cannot be created: nothing could be written
-        print(error_line(str(out_dir), exc.code, exc.message), file=sys.stderr)
-        raise typer.Exit(2) from None
     failed = 0
-    with ProgressBar(len(inputs), enabled=not quiet and sys.stderr.isatty()) as progress:
-        options.progress = progress
-        try:
+    started: list[output.Writer] = []
+    try:
+        with ProgressBar(len(inputs), enabled=not quiet and sys.stderr.isatty()) as progress:
+            options.progress = progress
+            for writer in writers:
+                writer.begin()
+                started.append(writer)
+            # a closed stdout (| head) stops the run at once, not at the next letter written
             watch = _fileno(sys.stdout) if any(type(w) in output.STDOUT_FORMATS.values() for w in writers) else None
             with contextlib.closing(batch.run(inputs, engine=engine, jobs=jobs or None, taxonomy=options.taxonomy,
                                               limits=limits, watch=watch)) as results:
                 for result in results:
                     progress.advance(result.input.path)
-                    error = result.error
-                    if error is None:
-                        assert result.letter is not None
-                        error = output.write_all(writers, result.letter)
-                    if error is not None:
+                    if result.error is not None:
                         failed += 1
-                        progress.message(error_line(result.input.path, error.code, error.message))
+                        progress.message(error_line(result.input.path, result.error.code, result.error.message))
                         if debug and result.traceback:
                             progress.message(result.traceback.rstrip())
                         for writer in writers:
-                            writer.failed(result.input.path, error.code, error.message)
-        except BaseException as exc:  # interrupted, terminated, stdout closed: the workers are stopped already
-            _ignore_signals()
+                            writer.failed(result.input.path, result.error.code, result.error.message)
+                        continue
+                    assert result.letter is not None
+                    for lost in output.deliver(writers, result.letter, filters):  # one letter's file: the rest go on
+                        failed += 1
+                        progress.message(error_line(lost.path, lost.code, lost.message))
             for writer in writers:
+                writer.end()
+    except output.OutputError as exc:  # an output cannot be written: say so, leave nothing half-written
+        for writer in started:
+            writer.abort()
+        print(error_line(exc.path, exc.code, exc.message), file=sys.stderr)
+        raise typer.Exit(2 if len(started) < len(writers) else 1) from None
+    except BaseException as exc:  # interrupted, terminated, stdout closed: the workers are stopped already
+        with _signals_ignored():
+            for writer in started:
                 writer.abort()
-            if isinstance(exc, KeyboardInterrupt):  # (typer would turn it into a silent exit 130)
-                print("jtai-extract: interrupted", file=sys.stderr)
-                raise typer.Exit(130) from None
-            raise
-        for writer in writers:
-            writer.end()
+        if isinstance(exc, KeyboardInterrupt):  # (typer would make it a silent exit 130)
+            print("jtai-extract: interrupted", file=sys.stderr)
+            raise typer.Exit(130) from None
+        raise
     raise typer.Exit(1 if failed else 0)
 
 
@@ -186,7 +228,22 @@ def main() -> None:
 
 
 def _ignore_signals() -> None:
-    """While a stopped run is cleaned up, a second Ctrl-C or SIGTERM cannot cut the clean-up short."""
+    """The process is ending: a second Ctrl-C or SIGTERM cannot cut its clean-up short."""
     with contextlib.suppress(ValueError):
         signal.signal(signal.SIGINT, signal.SIG_IGN)
         signal.signal(signal.SIGTERM, signal.SIG_IGN)
+
+
+@contextlib.contextmanager
+def _signals_ignored() -> Iterator[None]:
+    """Within the block, Ctrl-C and SIGTERM wait (a stopped run's clean-up is not cut short);
+    the handlers are put back after, for a caller that runs the command in its own process."""
+    try:
+        saved = [(signum, signal.signal(signum, signal.SIG_IGN)) for signum in (signal.SIGINT, signal.SIGTERM)]
+    except ValueError:  # not the main thread
+        saved = []
+    try:
+        yield
+    finally:
+        for signum, handler in saved:
+            signal.signal(signum, handler if handler is not None else signal.SIG_DFL)

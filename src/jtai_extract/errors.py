@@ -9,7 +9,6 @@ ErrorCode = Literal[
     "not_found", "unreadable", "not_a_pdf", "encrypted", "no_text_layer", "not_a_jtai_letter", "empty",
     "too_large",  # past a size or memory budget (--max-size, --max-content, --max-memory)
     "timed_out",  # past the time budget (--timeout): the worker reading it was stopped
-    "write_error",  # its output could not be written (--out-dir: disk full, no permission...)
     "internal_error",  # a bug of ours, not a fault of the input: the message names the exception
 ]
 
