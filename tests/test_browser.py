@@ -18,7 +18,7 @@ from jtai_extract.presentation import ITEM_LISTS, label_kinds
 from jtai_extract.report import Report
 
 from .browser import browser  # noqa: F401  (the fixture)
-from .conftest import ROOT, SAMPLES
+from .conftest import LAYOUT_SAMPLES, ROOT, SAMPLES
 
 SCREENSHOTS = ROOT / "eval" / "screenshots"
 WIDTHS = (1280, 390)
@@ -37,7 +37,7 @@ def extract_to(inputs: list[str], *flags: str) -> list[dict]:
 @pytest.fixture(scope="module")
 def sample_report(tmp_path_factory) -> tuple[Path, list[dict]]:
     out = tmp_path_factory.mktemp("browser") / "report.html"
-    return out, extract_to([str(SAMPLES)], "--report", str(out))
+    return out, extract_to([*map(str, LAYOUT_SAMPLES)], "--report", str(out))
 
 
 # --- the harness sees what it must -----------------------------------------------------------

@@ -17,9 +17,9 @@ from jtai_extract.cli import app
 from jtai_extract.presentation import ITEM_LISTS, Segment, highlight, label_name, source_href
 from jtai_extract.report import Report
 
-from .conftest import FIXTURES, SAMPLES
+from .conftest import FIXTURES, LAYOUT_SAMPLES
 
-SAMPLE_PDFS = sorted(SAMPLES.glob("*.pdf"))
+SAMPLE_PDFS = LAYOUT_SAMPLES
 CHART_IDS = ["chart-themes", "chart-agencies", "chart-years", "chart-deadlines", "chart-priority"]
 
 

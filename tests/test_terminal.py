@@ -19,7 +19,7 @@ from pathlib import Path
 import pyte
 import pytest
 
-from .conftest import SAMPLES
+from .conftest import LAYOUT_SAMPLES, SAMPLES
 
 EXE = str(Path(sys.executable).parent / "jtai-extract")
 ERA_A = str(SAMPLES / "fernmouth-2019-03.pdf")
@@ -59,7 +59,7 @@ def screen_lines(received: bytes) -> list[str]:
     return [line.rstrip() for line in screen.display]
 
 
-INPUTS = [str(SAMPLES), ERA_A]  # three letters: the progress bar shows
+INPUTS = [*map(str, LAYOUT_SAMPLES), ERA_A]  # three letters: the progress bar shows
 
 
 @pytest.mark.parametrize("flag", ["--jsonl", "--csv"])

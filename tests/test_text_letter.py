@@ -30,3 +30,16 @@ def test_era_a_text_letter():
 def test_text_is_told_apart_from_pdf_by_content():
     data = (FIXTURES / "era-a-letter.txt").read_bytes()
     assert extract(Source("-", data)).area == "Midshire"
+
+
+def test_sanity_warnings_say_what_was_not_read():
+    text = ("12 April 2018\n\nDear partners\nJoint targeted area inspection\nLeaders know their area.\n"
+            "Strengths\nStrengths\nAreas for improvement\n\u25fc Plans are late.\n")
+    letter = extract(Source("letter.txt", text.encode()))
+    assert letter.area is None and letter.inspectorates == [] and letter.theme.label is None
+    assert set(letter.warnings) >= {
+        "no area found in the title, the opening or the salutation",
+        "no inspectorates named in the title or the opening",
+        "no inspection dates found",
+        "no theme found: the letter names no deep dive",
+        "the 'Strengths' section has no items: its items may have been read as narrative"}

@@ -91,6 +91,8 @@ def run(
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="print nothing but errors")] = False,
     debug: Annotated[bool, typer.Option("--debug", help="print the traceback of an internal error "
                                         "(also JTAI_DEBUG=1)")] = False,
+    debug_layout: Annotated[Path | None, typer.Option(
+        "--debug-layout", help="also write DIR/<stem>-page-<n>.png per PDF page: lines, blocks, sections")] = None,
     schema: Annotated[bool, typer.Option("--schema", callback=_schema, is_eager=True,
                                          help="print the JSON Schema")] = False,
     version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True)] = False,
@@ -142,6 +144,11 @@ def run(
     debug = debug or os.environ.get("JTAI_DEBUG", "") not in ("", "0")
     limits = Limits(timeout_s=timeout, max_input_mb=max_size, max_content_mb=max_content, max_memory_mb=max_memory)
     inputs = batch.expand(paths, max_stdin_bytes=limits.max_input_bytes)
+    if debug_layout is not None:
+        from .debug_layout import write_inputs
+
+        write_inputs([i.path for i in inputs if i.data is None and i.error is None], debug_layout, engine,
+                     quiet=quiet)
     options = output.RunOptions(many=batch.is_many(paths), explain=explain, full=full,
                                 taxonomy=str(taxonomy) if taxonomy else None, filters=filters,
                                 tag_counts_by=by or "label")

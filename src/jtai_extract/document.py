@@ -24,10 +24,29 @@ class Line:
     # wide word gaps (> 0.6 em) as (offset in text where the next word starts, its x): where a
     # line may be split into columns that run close together (the signature grid)
     gaps: list[tuple[int, float]] = field(default_factory=list)
+    # the drawn frame the line is printed in (an index into the document's frames), if any
+    frame: int | None = None
 
     @property
     def has_layout(self) -> bool:
         return self.size is not None
+
+
+# (x0, top, x1, bottom) in PDF points from the page's top-left corner, as pdfplumber measures
+Rect = tuple[float, float, float, float]
+
+
+@dataclass(slots=True)
+class Frame:
+    """A drawn box around text (a rectangle, a table's borders, a shaded panel), numbered in the
+    document's reading order."""
+
+    id: int
+    page: int
+    x0: float
+    top: float
+    x1: float
+    bottom: float
 
 
 @dataclass(slots=True)
@@ -36,6 +55,9 @@ class Page:
     width: float
     height: float
     lines: list[Line]
+    # the visible drawn shapes (rectangles, lines, curves, paths) as boxes, from either engine
+    graphics: list[Rect] = field(default_factory=list)
+    frames: list[Frame] = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -64,6 +86,11 @@ class Block:
     level: int = 0  # bullets: 0 top level, 1 sub-bullet
     lines: list[Line] = field(default_factory=list)
 
+    @property
+    def frame(self) -> int | None:
+        """The drawn frame the block starts in, if any."""
+        return self.lines[0].frame if self.lines else None
+
     def add_page(self, page: int) -> None:
         if page not in self.pages:
             self.pages.append(page)
@@ -76,3 +103,5 @@ class Section:
     kind: str
     heading: str | None
     blocks: list[Block] = field(default_factory=list)
+    frame: int | None = None  # the drawn frame the section's heading is printed in, if any
+    style: str | None = None  # lists: how the items are printed ("bullet", "numbered" or "plain")

@@ -1,55 +1,124 @@
-"""Stage 1b: characters to lines, shared by every PDF engine.
+"""Stage 1b: characters to lines, and drawn shapes to frames, shared by every PDF engine.
 
-Characters are grouped by vertical overlap into visual lines, then each line is split into
-column segments where a wide horizontal gap separates them (the signature grid prints two
-columns side by side). Raised small digits are footnote markers: they are taken out of the text
-(kept on ``Line.footnote_markers``) so they do not glue onto the words they touch.
+Characters are grouped by baseline into visual lines (two lines that overlap vertically stay
+two lines; a raised footnote marker or a small bullet joins the line it sits on), glyphs drawn
+twice at almost the same place become one (fake bold: the line counts as bold), and each line is
+split into column segments where a wide horizontal gap separates them (the signature grid prints
+two columns side by side, their baselines not quite level). Word spaces come from the gaps
+between glyphs; a whitespace glyph only counts where it sits after the glyph before it. Raised
+small digits are footnote markers: they are taken out of the text (kept on
+``Line.footnote_markers``) so they do not glue onto the words they touch.
+
+Drawn shapes (rectangles, rules, curves) that touch are joined into frames; each line records
+the innermost frame it is printed in.
 """
 
 from __future__ import annotations
 
 from collections import Counter
 
-from .document import Line
+from .document import Document, Frame, Line, Rect
+from .settings import DEFAULT, LayoutSettings
 
 # (text, x0, x1, top, bottom, size, bold)
 RawChar = tuple[str, float, float, float, float, float, bool]
 
-SPACE_GAP = 0.2  # a gap wider than this many ems between glyphs is a word space
-COLUMN_GAP = 1.3  # a gap wider than this many ems starts a new column segment
 LIGATURES = str.maketrans({"\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl", "\ufb03": "ffi", "\ufb04": "ffl"})
+DUPLICATE_LOOKBACK = 4  # a glyph's duplicate sits among the few glyphs just before it (sorted by x)
 
 
-def chars_to_lines(chars: list[RawChar], page: int) -> list[Line]:
-    rows: list[list[RawChar]] = []
-    bottom = -1e9
-    for ch in sorted(chars, key=lambda c: (c[3], c[1])):
-        # a character belongs to the current row when it overlaps it vertically by > 2pt
-        if rows and ch[3] < bottom - 2:
-            rows[-1].append(ch)
-            if ch[4] > bottom:
-                bottom = ch[4]
-        else:
-            rows.append([ch])
-            bottom = ch[4]
+def chars_to_lines(chars: list[RawChar], page: int, settings: LayoutSettings = DEFAULT) -> list[Line]:
     lines: list[Line] = []
-    for row in rows:
+    for row in rows_by_baseline(chars, settings):
         row.sort(key=lambda c: c[1])
+        row = dedupe_glyphs(row, settings)
         size = Counter(round(c[5], 1) for c in row if not c[0].isspace()).most_common(1)
         if not size:
             continue
-        lines.extend(_segments(row, size[0][0], page))
+        lines.extend(_segments(row, size[0][0], page, settings))
     return lines
 
 
-def _segments(row: list[RawChar], size: float, page: int) -> list[Line]:
+def rows_by_baseline(chars: list[RawChar], settings: LayoutSettings = DEFAULT) -> list[list[RawChar]]:
+    """Glyphs grouped into rows whose baselines (box bottoms) agree within the tolerance, top to
+    bottom; then a lone glyph or a row of small glyphs (a bullet, a raised footnote marker) that
+    overlaps a neighbouring row by half its height joins it."""
+    rows: list[list[RawChar]] = []
+    ref, ref_size = 0.0, 0.0
+    for ch in sorted(chars, key=lambda c: c[4]):
+        drop = ch[4] - ref
+        # glyphs of another size (a marker, a symbol-font bullet) only share a row on the very
+        # same baseline: otherwise they form their own and join their line below
+        similar = settings.marker_size * ref_size < ch[5] < ref_size / settings.marker_size
+        if rows and drop <= settings.baseline_tolerance * ch[5] and (drop <= SAME_BASELINE * ch[5] or similar):
+            rows[-1].append(ch)
+        else:
+            rows.append([ch])
+            ref, ref_size = ch[4], ch[5]
+    return _attach_strays(rows, settings)
+
+
+SPACE_OVER_GLYPH = 1 / 3  # a space glyph starting this far into the glyph before it is drawn over it
+SAME_BASELINE = 0.05  # em: glyphs of different sizes set on one baseline differ by less than this
+ATTACH_REACH = 3  # a stray glyph's line is among the few rows just above or below it (by baseline)
+
+
+def _attach_strays(rows: list[list[RawChar]], settings: LayoutSettings) -> list[list[RawChar]]:
+    """Each row that is a single character, or glyphs smaller than a neighbouring line, joins the
+    line (the overlapping row of most characters) it overlaps by half its height. (The pdfium
+    engine delivers words: characters are counted, not entries.)"""
+    stats = []
+    for row in rows:
+        glyphs = [c for c in row if not c[0].isspace()]
+        stats.append((sum(len(c[0]) for c in glyphs), max((c[5] for c in glyphs), default=0.0),
+                      min((c[3] for c in glyphs), default=0.0), max((c[4] for c in glyphs), default=0.0)))
+    target = list(range(len(rows)))
+    for i, (count, size, top, bottom) in enumerate(stats):
+        best = None
+        for j in range(max(0, i - ATTACH_REACH), min(len(rows), i + ATTACH_REACH + 1)):
+            other = stats[j]
+            if j == i or other[0] < 2 or not count or (count > 1 and size >= settings.marker_size * other[1]):
+                continue  # only a lone character or smaller glyphs join a line of several characters
+            overlap = min(bottom, other[3]) - max(top, other[2])
+            if overlap >= 0.5 * (bottom - top) and (best is None or other[0] > stats[best][0]):
+                best = j
+        if best is not None:
+            target[i] = best
+    out: dict[int, list[RawChar]] = {}
+    for i, row in enumerate(rows):
+        j, hops = i, 0
+        while target[j] != j and hops < len(rows):  # a chain ends at a row that joins none
+            j, hops = target[j], hops + 1
+        out.setdefault(j, []).extend(row)
+    return [out[j] for j in sorted(out)]
+
+
+def dedupe_glyphs(row: list[RawChar], settings: LayoutSettings = DEFAULT) -> list[RawChar]:
+    """One glyph for each glyph drawn again at almost the same place (``row`` sorted by x0). A
+    glyph drawn twice with a visible offset is fake bold: the kept glyph is marked bold."""
+    kept: list[RawChar] = []
+    for ch in row:
+        limit = settings.duplicate_distance * ch[5]
+        for back in range(1, min(DUPLICATE_LOOKBACK, len(kept)) + 1):
+            other = kept[-back]
+            if other[0] == ch[0] and abs(other[1] - ch[1]) <= limit and abs(other[4] - ch[4]) <= limit:
+                offset = max(abs(other[1] - ch[1]), abs(other[4] - ch[4]))
+                if offset > settings.fake_bold_offset * ch[5] and not other[6] and not ch[0].isspace():
+                    kept[-back] = (*other[:6], True)
+                break
+        else:
+            kept.append(ch)
+    return kept
+
+
+def _segments(row: list[RawChar], size: float, page: int, settings: LayoutSettings) -> list[Line]:
     baseline = max(c[4] for c in row if round(c[5], 1) == size)
     segments: list[Line] = []
     parts: list[str] = []
     markers: list[str] = []
     gaps: list[tuple[int, float]] = []
     seg: list[RawChar] = []
-    prev_x1 = None
+    prev: RawChar | None = None
     pending_space = False
 
     def flush() -> None:
@@ -66,25 +135,116 @@ def _segments(row: list[RawChar], size: float, page: int) -> list[Line]:
         seg.clear()
 
     for ch in row:
-        text, x0, x1, _top, bot, csize = ch[0], ch[1], ch[2], ch[3], ch[4], ch[5]
+        text, x0, bot, csize = ch[0], ch[1], ch[4], ch[5]
+        spaced = text.endswith(" ") and not text.isspace()  # a word that carries its space (pdfium)
+        if spaced:
+            text = text.rstrip(" ")
         if text.isspace() or not text:
-            pending_space = True
+            # a space glyph counts when it sits after the glyph before it, not on top of it (drawn
+            # over the glyph's first third by a doubled or overlapping line); slanted type's
+            # boxes overlap, so a space may start before the glyph before it ends
+            if prev is not None and x0 >= prev[1] + SPACE_OVER_GLYPH * (prev[2] - prev[1]):
+                pending_space = True
             continue
-        gap = x0 - prev_x1 if prev_x1 is not None else 0.0
+        gap = x0 - prev[2] if prev is not None else 0.0
         # a lone glyph before a wide gap is a bullet, not a column of its own
-        if prev_x1 is not None and gap > COLUMN_GAP * size and len(seg) > 1:
+        if prev is not None and gap > settings.column_gap * size and len(seg) > 1:
             flush()
             pending_space = False
-        elif prev_x1 is not None and (pending_space or gap > SPACE_GAP * size) and parts:
+        elif prev is not None and (pending_space or gap > settings.space_gap * size) and parts:
             parts.append(" ")
-            if gap > 0.6 * size:
+            if gap > settings.wide_gap * size:
                 gaps.append((sum(map(len, parts)), x0))
         pending_space = False
-        prev_x1 = x1
+        prev = ch
         seg.append(ch)
-        if text.isdigit() and csize < 0.85 * size and bot < baseline - 0.15 * size and parts:
+        pending_space = spaced
+        if text.isdigit() and csize < settings.marker_size * size and bot < baseline - settings.marker_raise * size \
+                and parts:
             markers.append(text)  # a raised small digit after text: a footnote marker
             continue
         parts.append(text)
     flush()
     return segments
+
+
+# --- the document's units: body size (em) and line pitch -------------------------------------
+
+PITCH_RANGE = (1.0, 2.0)  # baseline distances (in em) that can be the pitch of running text
+DEFAULT_PITCH = 1.25  # em, when a document has too few consecutive body lines to measure
+
+
+def body_size(doc: Document) -> float:
+    """The size of the body text: the size most of the letter's characters are set in."""
+    sizes: Counter[float] = Counter()
+    for page in doc.pages:
+        for line in page.lines:
+            if line.size:
+                sizes[line.size] += len(line.text)
+    return sizes.most_common(1)[0][0] if sizes else 0.0
+
+
+def line_pitch(doc: Document, size: float | None = None) -> float:
+    """The distance from one baseline to the next in the body text: the most common distance
+    between consecutive body-size lines of a page (an em and a quarter when there are none)."""
+    size = body_size(doc) if size is None else size
+    distances: Counter[float] = Counter()
+    for page in doc.pages:
+        body = [ln for ln in page.lines if ln.size == size]
+        for a, b in zip(body, body[1:], strict=False):
+            d = round(b.bottom - a.bottom, 1)
+            if PITCH_RANGE[0] * size < d < PITCH_RANGE[1] * size:
+                distances[d] += 1
+    return distances.most_common(1)[0][0] if distances else DEFAULT_PITCH * size
+
+
+# --- frames ------------------------------------------------------------------------------------
+
+def frames_of(graphics: list[Rect], page: int, first_id: int, body_size: float, pitch: float,
+              settings: LayoutSettings = DEFAULT) -> list[Frame]:
+    """Drawn boxes around text: shapes that touch or overlap (a table's border pieces, a panel's
+    shaded rows) are joined, and what is wide and tall enough to hold lines is a frame. Frames
+    whose pieces do not touch stay apart, even when one lies inside the other."""
+    join = settings.frame_join * body_size
+    boxes = sorted(graphics, key=lambda r: (r[1], r[0]))
+    parent = list(range(len(boxes)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    active: list[int] = []  # pieces that reach down to the current one
+    for i, box in enumerate(boxes):
+        active = [j for j in active if boxes[j][3] + join >= box[1]]
+        for j in active:
+            if _touch(boxes[j], box, join):
+                parent[root(j)] = root(i)
+        active.append(i)
+    groups: dict[int, list[float]] = {}
+    for i, (x0, top, x1, bottom) in enumerate(boxes):
+        g = groups.setdefault(root(i), [x0, top, x1, bottom])
+        g[:] = [min(g[0], x0), min(g[1], top), max(g[2], x1), max(g[3], bottom)]
+    frames = [g for g in groups.values() if g[2] - g[0] >= settings.frame_min_width * body_size
+              and g[3] - g[1] >= settings.frame_min_height * pitch]
+    frames.sort(key=lambda g: (g[1], g[0]))
+    return [Frame(first_id + n, page, *g) for n, g in enumerate(frames)]
+
+
+def _touch(a: Rect, b: Rect, join: float) -> bool:
+    return a[0] - join <= b[2] and b[0] - join <= a[2] and a[1] - join <= b[3] and b[1] - join <= a[3]
+
+
+def assign_frames(lines: list[Line], frames: list[Frame], body_size: float, settings: LayoutSettings = DEFAULT) -> None:
+    """Each line gets the smallest frame its box lies inside (grown by the margin)."""
+    if not frames:
+        return
+    margin = settings.frame_margin * body_size
+    by_area = sorted(frames, key=lambda f: (f.x1 - f.x0) * (f.bottom - f.top))
+    for line in lines:
+        for f in by_area:
+            if (line.x0 >= f.x0 - margin and line.x1 <= f.x1 + margin and line.top >= f.top - margin
+                    and line.bottom <= f.bottom + margin):
+                line.frame = f.id
+                break

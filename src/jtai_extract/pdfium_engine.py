@@ -1,14 +1,17 @@
 """The pdfium reading engine (``--engine pdfium``): PDFium, through pypdfium2, delivers the same
 text, boxes, sizes and boldness as pdfplumber, many times faster. It delivers words rather than
 single characters (``lines.py`` takes either): asking PDFium about every character through
-ctypes would cost more than all the rest of the extraction."""
+ctypes would cost more than all the rest of the extraction. Drawn shapes come from the page's
+path objects (inside form XObjects too), as pdfplumber's rects, lines and curves."""
 
 from __future__ import annotations
 
 import ctypes
 import re
 from collections.abc import Callable, Iterator
+from typing import Any
 
+from .document import Rect
 from .errors import ExtractError
 from .lines import RawChar
 
@@ -62,8 +65,9 @@ class _TextPage:
 
     def words(self) -> list[RawChar]:
         """Each word as one RawChar; a trailing raised footnote number as its own; a space the
-        PDF itself prints after a word as " " (pdfium's generated spaces are left to the gap
-        rule of lines.py, as for PDFs without space characters)."""
+        PDF itself prints after a word ends the word's text (pdfium's generated spaces are left
+        to the gap rule of lines.py, as for PDFs without space characters). Carried on the word,
+        the space stays where it belongs even when the boxes of slanted words overlap."""
         out: list[RawChar] = []
         text, count = self.text, min(self.count, len(self.text))
         for m in WORD_RE.finditer(text[:count]):
@@ -85,12 +89,111 @@ class _TextPage:
             else:
                 out.append((word, x0, x1, top, bottom, size, bold))
             if end < count and text[end] == " " and self.raw.FPDFText_IsGenerated(self.tp, end) == 0:
-                out.append((" ", x1, x1, top, bottom, size, bold))
+                out[-1] = (out[-1][0] + " ", *out[-1][1:])
         return out
 
 
+WHITE = 242  # colour components (0..255) this near white do not show on paper (white-filled boxes)
+FORM_DEPTH = 4  # form XObjects nest; deeper than this is not a letter's layout
+
+
+def _visible(raw: Any, obj: Any) -> bool:
+    fill, stroke = ctypes.c_int(), ctypes.c_int()
+    if not raw.FPDFPath_GetDrawMode(obj, ctypes.byref(fill), ctypes.byref(stroke)):
+        return False
+    r, g, b, a = ctypes.c_uint(), ctypes.c_uint(), ctypes.c_uint(), ctypes.c_uint()
+    for used, get in ((fill.value != 0, raw.FPDFPageObj_GetFillColor),
+                      (bool(stroke.value), raw.FPDFPageObj_GetStrokeColor)):
+        if used and get(obj, ctypes.byref(r), ctypes.byref(g), ctypes.byref(b), ctypes.byref(a)) \
+                and a.value > 0 and min(r.value, g.value, b.value) < WHITE:
+            return True
+    return False
+
+
+IDENTITY = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
+
+
+def _objects(raw: Any, container: Any, height: float, matrix: tuple[float, ...] = IDENTITY,
+             depth: int = 0, form: bool = False) -> tuple[list[Rect], list[Rect]]:
+    """The boxes of the visible path objects and of the text objects, in page space (top-left
+    origin), inside form XObjects too."""
+    count = raw.FPDFFormObj_CountObjects(container) if form else raw.FPDFPage_CountObjects(container)
+    get_object = raw.FPDFFormObj_GetObject if form else raw.FPDFPage_GetObject
+    get_type, get_bounds = raw.FPDFPageObj_GetType, raw.FPDFPageObj_GetBounds
+    text_kind, path_kind, form_kind = raw.FPDF_PAGEOBJ_TEXT, raw.FPDF_PAGEOBJ_PATH, raw.FPDF_PAGEOBJ_FORM
+    shapes: list[Rect] = []
+    texts: list[Rect] = []
+    left, bottom, right, top = ctypes.c_float(), ctypes.c_float(), ctypes.c_float(), ctypes.c_float()
+    refs = (ctypes.byref(left), ctypes.byref(bottom), ctypes.byref(right), ctypes.byref(top))
+    for i in range(max(count, 0)):
+        obj = get_object(container, i)
+        kind = get_type(obj)
+        if (kind == text_kind or kind == path_kind and _visible(raw, obj)) and get_bounds(obj, *refs):
+            if matrix == IDENTITY:
+                box = (left.value, height - top.value, right.value, height - bottom.value)
+            else:
+                xs, ys = zip(*(_apply(matrix, x, y) for x in (left.value, right.value)
+                               for y in (bottom.value, top.value)), strict=True)
+                box = (min(xs), height - max(ys), max(xs), height - min(ys))
+            (texts if kind == text_kind else shapes).append(box)
+        elif kind == form_kind and depth < FORM_DEPTH:
+            m = raw.FS_MATRIX()
+            raw.FPDFPageObj_GetMatrix(obj, ctypes.byref(m))
+            inner = (m.a, m.b, m.c, m.d, m.e, m.f)
+            more_shapes, more_texts = _objects(raw, obj, height, _compose(inner, matrix), depth + 1, form=True)
+            shapes.extend(more_shapes)
+            texts.extend(more_texts)
+    return shapes, texts
+
+
+DUPLICATE_DISTANCE = 0.15  # as LayoutSettings.duplicate_distance: of the text's height
+FAKE_BOLD_OFFSET = 0.02
+DUPLICATE_LOOKAHEAD = 4
+
+
+def fake_bold_regions(texts: list[Rect]) -> list[Rect]:
+    """Where a text object is drawn again a hair away (fake bold). PDFium keeps one copy of such
+    a pair in its text, so the duplicate is found among the page's text objects instead."""
+    ordered = sorted(texts, key=lambda r: (r[1], r[0]))
+    out: list[Rect] = []
+    for i, a in enumerate(ordered):
+        size = a[3] - a[1]
+        for b in ordered[i + 1:i + 1 + DUPLICATE_LOOKAHEAD]:
+            shift = max(abs(b[0] - a[0]), abs(b[1] - a[1]))
+            same_size = abs((b[2] - b[0]) - (a[2] - a[0])) <= DUPLICATE_DISTANCE * size \
+                and abs((b[3] - b[1]) - size) <= DUPLICATE_DISTANCE * size
+            if same_size and FAKE_BOLD_OFFSET * size < shift <= DUPLICATE_DISTANCE * size:
+                out.append((min(a[0], b[0]), min(a[1], b[1]), max(a[2], b[2]), max(a[3], b[3])))
+    return out
+
+
+def _embolden(words: list[RawChar], regions: list[Rect]) -> list[RawChar]:
+    if not regions:
+        return words
+    out = []
+    for w in words:
+        cx, cy = (w[1] + w[2]) / 2, (w[3] + w[4]) / 2
+        if not w[6] and any(r[0] <= cx <= r[2] and r[1] <= cy <= r[3] for r in regions):
+            w = (*w[:6], True)
+        out.append(w)
+    return out
+
+
+def _apply(m: tuple[float, ...], x: float, y: float) -> tuple[float, float]:
+    return m[0] * x + m[2] * y + m[4], m[1] * x + m[3] * y + m[5]
+
+
+def _compose(inner: tuple[float, ...], outer: tuple[float, ...]) -> tuple[float, ...]:
+    """The matrix that applies ``inner`` first, then ``outer``."""
+    a, b, c, d, e, f = inner
+    x = _apply(outer, e, f)
+    return (outer[0] * a + outer[2] * b, outer[1] * a + outer[3] * b,
+            outer[0] * c + outer[2] * d, outer[1] * c + outer[3] * d, x[0], x[1])
+
+
 def pdfium_pages(data: bytes, bold_font: Callable[[str], bool],
-                 pdf_error: Callable[[Exception], ExtractError]) -> Iterator[tuple[float, float, list[RawChar]]]:
+                 pdf_error: Callable[[Exception], ExtractError]
+                 ) -> Iterator[tuple[float, float, list[RawChar], list[Rect]]]:
     import pypdfium2 as pdfium
     import pypdfium2.raw as raw
 
@@ -108,9 +211,10 @@ def pdfium_pages(data: bytes, bold_font: Callable[[str], bool],
             except Exception as exc:
                 raise pdf_error(exc) from None
             width, height = page.get_size()
-            words = _TextPage(raw, textpage, height, bold_font).words()
+            shapes, texts = _objects(raw, page.raw, height)
+            words = _embolden(_TextPage(raw, textpage, height, bold_font).words(), fake_bold_regions(texts))
             textpage.close()
             page.close()
-            yield width, height, words
+            yield width, height, words, shapes
     finally:
         pdf.close()

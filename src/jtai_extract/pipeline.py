@@ -19,9 +19,10 @@ from .errors import ExtractError
 from .findings import Content, Item, case_study_kind, collect
 from .limits import DEFAULT_LIMITS, Limits, too_large_input
 from .readers import DEFAULT_ENGINE, Source, decode_text, read, sniff_format
-from .schema import Box, CaseStudy, Finding, Inspection, Letter, Narrative
+from .schema import Addressee, Box, CaseStudy, Finding, Inspection, Letter, Narrative, Signatory
 from .schema import Source as SourceModel
 from .sections import LIST_KINDS, build_sections, classify_heading
+from .settings import DEFAULT, LayoutSettings
 
 if TYPE_CHECKING:
     from .tagging import Tagger
@@ -77,17 +78,19 @@ LetterInput = str | os.PathLike[str] | bytes | bytearray | memoryview | BinaryIO
 
 def extract(letter: LetterInput, engine: str = DEFAULT_ENGINE, tagger: Tagger | None = None, *,
             tags: bool = True, taxonomy: str | None = None,
-            timings: dict[str, float] | None = None, limits: Limits | None = None) -> Letter:
+            timings: dict[str, float] | None = None, settings: LayoutSettings = DEFAULT,
+            limits: Limits | None = None) -> Letter:
     """Extract one letter, with its findings tagged.
 
     ``letter`` is a path, the bytes of a PDF or text letter, or a binary file object. Findings
     are tagged with the shipped lexicons (or ``taxonomy``, a user's lexicon file or folder);
     ``tags=False`` skips tagging; ``tagger`` passes a ``Tagger`` built once for many letters.
     Raises ``ExtractError`` (with a contract error code) for bad input. ``timings``, if given,
-    receives the seconds each stage took (for ``make bench``). ``limits`` caps the input's size
-    and its decompressed content (``limits.DEFAULT_LIMITS`` unless given); time and memory
-    budgets need a worker process (``batch.run``). What the PDF library says while reading is
-    reported in the letter's ``warnings``, never printed."""
+    receives the seconds each stage took (for ``make bench``). ``settings`` changes the layout
+    thresholds (``jtai_extract.settings.LayoutSettings``). ``limits`` caps the input's size and
+    its decompressed content (``limits.DEFAULT_LIMITS`` unless given); time and memory budgets
+    need a worker process (``batch.run``). What the PDF library says while reading is reported
+    in the letter's ``warnings``, never printed."""
     spent: dict[str, float] = {}
     limits = limits or DEFAULT_LIMITS
     source = to_source(letter, limits.max_input_bytes)
@@ -97,24 +100,36 @@ def extract(letter: LetterInput, engine: str = DEFAULT_ENGINE, tagger: Tagger | 
         tagger = Tagger.load(taxonomy)
     decide_early(source)
     with library_warnings() as said:
-        doc = read(source, engine, spent, limits)
+        doc = read(source, engine, spent, settings, limits)
     clock = time.perf_counter()
-    lines = layout.remove_furniture(doc)
-    parts = split_letter(lines, doc)
-    if not JTAI_RE.search(" ".join(ln.text for ln in lines[:120])):
-        raise ExtractError("not_a_jtai_letter", "not a joint targeted area inspection letter")
-    blocks = layout.build_blocks(parts.body, doc, lambda text: classify_heading(text) is not None)
-    clock = _lap(spent, "layout", clock)
-    content = collect(build_sections(blocks))
-    result = assemble(source, doc, parts, content)
-    result.warnings.extend(doc.warnings + said)
-    clock = _lap(spent, "sections_fields", clock)
+    extracted = letter_from_document(source, doc, settings, spent)
+    extracted.warnings.extend(said)
+    clock = time.perf_counter()
     if tagger is not None and tags:
-        tagger.tag_letter(result)
+        tagger.tag_letter(extracted)
         _lap(spent, "tagging", clock)
     if timings is not None:
         timings.update(spent)
-    return result
+    return extracted
+
+
+def letter_from_document(source: Source, doc: Document, settings: LayoutSettings = DEFAULT,
+                         timings: dict[str, float] | None = None) -> Letter:
+    """The untagged letter from a document that has been read (furniture, blocks, sections,
+    fields and findings)."""
+    spent = timings if timings is not None else {}
+    clock = time.perf_counter()
+    lines = layout.remove_furniture(doc, settings)
+    parts = split_letter(lines, doc)
+    if not JTAI_RE.search(" ".join(ln.text for ln in lines[:120])):
+        raise ExtractError("not_a_jtai_letter", "not a joint targeted area inspection letter")
+    blocks = layout.build_blocks(parts.body, doc, lambda text: classify_heading(text) is not None, settings)
+    clock = _lap(spent, "layout", clock)
+    content = collect(build_sections(blocks))
+    letter = assemble(source, doc, parts, content)
+    letter.warnings.extend(doc.warnings)  # how the reader got the text (another engine, another encoding)
+    _lap(spent, "sections_fields", clock)
+    return letter
 
 
 def to_source(letter: LetterInput, max_bytes: int | None = DEFAULT_LIMITS.max_input_bytes) -> Source:
@@ -164,36 +179,82 @@ def assemble(source: Source, doc: Document, parts: LetterParts, content: Content
     findings = {kind: [_finding(f"{ID_PREFIX[kind]}{n}", item) for n, item in enumerate(content.lists[kind], 1)]
                 for kind in LIST_KINDS}
     for kind, name in (("strengths", "strengths"), ("areas_for_improvement", "areas for improvement")):
-        if not findings[kind]:
+        if not findings[kind] and not any(s.kind == kind for s in content.sections):
             warnings.append(f"no {name} section found")
+    for heading in content.empty_lists:
+        warnings.append(f"the '{heading}' section has no items: its items may have been read as narrative")
     deadlines = fields.deadlines(next_steps or " ".join(i.text for i in content.narrative[-6:]))
     if not deadlines:
         warnings.append("no deadline for the written statement of action found")
     for label, value in (("letter date", letter_date), ("inspection dates", start), ("title", parts.title)):
         if value is None:
             warnings.append(f"no {label} found")
-    theme = fields.letter_theme(parts.title, opening)
+    area = fields.area(parts.title, parts.salutation, opening)
+    if not area:
+        warnings.append("no area found in the title, the opening or the salutation")
+    theme = fields.letter_theme(parts.title, opening, area, warnings)
+    inspectorates = fields.inspectorates(f"{parts.title or ''} {opening[:1500]}")
+    if not inspectorates:
+        warnings.append("no inspectorates named in the title or the opening")
+    studies = [CaseStudy(id=f"C{n}", kind=case_study_kind(item.heading or ""), heading=item.heading or "",
+                         text=item.text, pages=sorted(item.pages), boxes=boxes(item.lines))
+               for n, item in enumerate(content.case_studies, 1)]
+    signatories = fields.signatories(parts.signature, doc.has_layout)
+    warnings.extend(sanity_warnings(doc, content, people, signatories, studies))
     return Letter(
-        source=SourceModel(path=source.path, sha256=source.sha256, format=doc.format, pages=len(doc.pages)),
+        source=SourceModel(path=source.path, sha256=source.sha256, format="pdf" if doc.has_layout else "text",
+                           pages=len(doc.pages)),
         title=parts.title,
         letter_date=letter_date,
-        area=fields.area(parts.title, parts.salutation, opening),
+        area=area,
         theme=theme,
         inspection=Inspection(start=start, end=end),
-        inspectorates=fields.inspectorates(f"{parts.title or ''} {opening[:1500]}"),
+        inspectorates=inspectorates,
         addressees=people,
         agencies=fields.agencies(people),
         narrative=[_narrative(f"N{n}", item) for n, item in enumerate(content.narrative, 1)],
         strengths=findings["strengths"],
         areas_for_improvement=findings["areas_for_improvement"],
         priority_actions=findings["priority_actions"],
-        case_studies=[CaseStudy(id=f"C{n}", kind=case_study_kind(item.heading or ""), heading=item.heading or "",
-                                text=item.text, pages=sorted(item.pages), boxes=boxes(item.lines))
-                      for n, item in enumerate(content.case_studies, 1)],
+        case_studies=studies,
         deadlines=deadlines,
-        signatories=fields.signatories(parts.signature, doc.has_layout),
+        signatories=signatories,
         warnings=warnings,
     )
+
+
+# Sanity limits, in printed lines and sections. Real organisations wrap onto a second line (in
+# the dev letters, up to 1.5 lines); real case studies run to 2.5 times a letter's median section.
+ORGANISATION_LINES = 2.0
+NAME_LINES = 1.0
+STUDY_SECTIONS = 3.0
+
+
+def sanity_warnings(doc: Document, content: Content, people: list[Addressee], signatories: list[Signatory],
+                    studies: list[CaseStudy]) -> list[str]:
+    """What a wrong extraction looks like, said in words: a name longer than a printed line or
+    an organisation longer than two (lines of the header ran together); a case study
+    longer than three times the median of the letter's other sections (it ran on past its end)."""
+    out: list[str] = []
+    line = layout.text_body_width(doc)
+    for person in people:
+        for what, value, limit in (("name", person.name, NAME_LINES), ("organisation", person.organisation,
+                                                                        ORGANISATION_LINES)):
+            if value and len(value) > limit * line:
+                out.append(f"addressee {person.name!r}: the {what} is longer than {limit:g} printed line(s) "
+                           f"({len(value)} characters): lines of the header may have run together")
+    for signatory in signatories:
+        if len(signatory.name) > NAME_LINES * line:
+            out.append(f"signatory {signatory.name!r}: the name is longer than a printed line")
+    sizes = sorted(sum(len(b.text) for b in s.blocks) for s in content.sections
+                   if s.blocks and s.kind != "case_study")
+    if sizes and studies:
+        median = sizes[len(sizes) // 2]
+        for study in studies:
+            if len(study.text) > STUDY_SECTIONS * median:
+                out.append(f"case study {study.id} ('{study.heading}') is {len(study.text) / median:.1f} times as long "
+                           f"as the letter's median section: it may run on past its end")
+    return out
 
 
 def _finding(id_: str, item: Item) -> Finding:

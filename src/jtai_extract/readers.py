@@ -1,9 +1,10 @@
 """Stage 1: bytes in, pages of characters out.
 
 A reader turns an input into ``Document`` pages of ``Line`` objects. PDF engines only have to
-deliver characters (text, box, size, boldness); ``lines.py`` groups them into lines, so every
-engine shares the same layout code. Plain-text letters (pdftotext output) become lines with no
-layout, pages split on form feeds.
+deliver characters (text, box, size, boldness) and the boxes of the visible shapes drawn on each
+page (rectangles, rules, curves: what frames a boxed study); ``lines.py`` groups the characters
+into lines and the shapes into frames, so every engine shares the same layout code. Plain-text
+letters (pdftotext output) become lines with no layout, pages split on form feeds.
 """
 
 from __future__ import annotations
@@ -20,10 +21,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from .document import Document, Line, Page
+from .document import Document, Line, Page, Rect
 from .errors import ExtractError
 from .limits import DEFAULT_LIMITS, Limits, check_pdf_content, too_large_input
-from .lines import RawChar, chars_to_lines
+from .lines import RawChar, assign_frames, body_size, chars_to_lines, frames_of, line_pitch
+from .settings import DEFAULT, LayoutSettings
 
 ENGINES = ("pdfium", "pdfplumber")
 DEFAULT_ENGINE = "pdfium"  # PDFium: the same scores as pdfplumber, many times faster
@@ -160,7 +162,7 @@ def decode_text(data: bytes) -> tuple[str, str | None]:
 
 
 def read(source: Source, engine: str = DEFAULT_ENGINE, timings: dict[str, float] | None = None,
-         limits: Limits | None = None) -> Document:
+         settings: LayoutSettings = DEFAULT, limits: Limits | None = None) -> Document:
     """Read a PDF or text. ``timings``, if given, receives the seconds spent in the PDF engine
     ("read") and in grouping characters into lines ("lines"). A PDF whose streams expand past
     ``limits.max_content_mb`` is refused before any engine parses it; a PDF the chosen engine
@@ -177,21 +179,21 @@ def read(source: Source, engine: str = DEFAULT_ENGINE, timings: dict[str, float]
     check_pdf_content(source.data, (limits or DEFAULT_LIMITS).max_content_bytes)
     other = next(e for e in ENGINES if e != engine)
     try:
-        return _read_pdf(source.data, engine, timings)
+        return _read_pdf(source.data, engine, timings, settings)
     except ExtractError as exc:
         if exc.code != "unreadable":
             raise
         first = exc
     # damage one engine repairs and the other does not (a wrong startxref, shifted offsets, no /MediaBox)
     with contextlib.suppress(ExtractError):
-        doc = _read_pdf(source.data, other, timings)
+        doc = _read_pdf(source.data, other, timings, settings)
         doc.warnings.append(f"read with {other}: {engine} could not parse the file ({first.message})")
         return doc
     repaired = complete_truncated_end(source.data)
     if repaired is not None:
         for name in (engine, other):
             with contextlib.suppress(ExtractError):
-                doc = _read_pdf(repaired, name, timings)
+                doc = _read_pdf(repaired, name, timings, settings)
                 doc.warnings.append("the file is cut short after its last object (an interrupted copy?): "
                                     f"read by {name} with a trailer rebuilt from its catalog")
                 return doc
@@ -220,27 +222,49 @@ def complete_truncated_end(data: bytes) -> bytes | None:
     return data + b"\ntrailer\n<< /Root " + number + b" " + generation + b" R >>\nstartxref\n0\n%%EOF\n"
 
 
-def _read_pdf(data: bytes, engine: str, timings: dict[str, float] | None) -> Document:
+def _read_pdf(data: bytes, engine: str, timings: dict[str, float] | None,
+              settings: LayoutSettings = DEFAULT) -> Document:
     pages_iter = iter(pdf_pages(data, engine))
-    pages: list[Page] = []
-    n_chars = 0
+    raw: list[PageData] = []
     spent = {"read": 0.0, "lines": 0.0}
     clock = time.perf_counter()
-    for number, (width, height, chars) in enumerate(pages_iter, 1):
-        now = time.perf_counter()
-        spent["read"] += now - clock
-        n_chars += len(chars)
-        pages.append(Page(number, width, height, chars_to_lines(chars, number)))
-        clock = time.perf_counter()
-        spent["lines"] += clock - now
+    for page in pages_iter:
+        raw.append(page)
+    spent["read"] = time.perf_counter() - clock
+    clock = time.perf_counter()
+    doc = document_from_pages(raw, engine, settings)
+    spent["lines"] = time.perf_counter() - clock
     if timings is not None:
         for key, value in spent.items():
             timings[key] = timings.get(key, 0.0) + value
+    return doc
+
+
+def document_from_pages(raw: list[PageData], engine: str, settings: LayoutSettings = DEFAULT) -> Document:
+    """The document from an engine's pages: characters grouped into lines, shapes into frames
+    (``scripts/eval.py`` reads each letter once and rebuilds it under other settings)."""
+    pages: list[Page] = []
+    n_chars = 0
+    for number, (width, height, chars, graphics) in enumerate(raw, 1):
+        n_chars += sum(len(c[0]) for c in chars)  # the pdfium engine delivers words
+        pages.append(Page(number, width, height, chars_to_lines(chars, number, settings), graphics=graphics))
     if not pages:
         raise ExtractError("unreadable", "the PDF has no pages")
     if n_chars < MIN_TEXT_CHARS:
         raise ExtractError("no_text_layer", "the PDF has no text layer (a scan?); run OCR first")
-    return Document(pages=pages, format="pdf", engine=engine)
+    doc = Document(pages=pages, format="pdf", engine=engine)
+    add_frames(doc, settings)
+    return doc
+
+
+def add_frames(doc: Document, settings: LayoutSettings = DEFAULT) -> None:
+    """Join each page's drawn shapes into frames and record on each line the frame it is in."""
+    size, pitch = body_size(doc), line_pitch(doc)
+    first = 0
+    for page in doc.pages:
+        page.frames = frames_of(page.graphics, page.number, first, size, pitch, settings)
+        first += len(page.frames)
+        assign_frames(page.lines, page.frames, size, settings)
 
 
 def read_text(text: str) -> Document:
@@ -270,12 +294,43 @@ def _pdf_error(exc: Exception) -> ExtractError:
     return ExtractError("unreadable", "the PDF is damaged or truncated and cannot be parsed")
 
 
-def pdf_pages(data: bytes, engine: str = DEFAULT_ENGINE) -> Iterator[tuple[float, float, list[RawChar]]]:
-    """Each page's (width, height, characters) from the chosen engine."""
+PageData = tuple[float, float, list[RawChar], list[Rect]]  # width, height, characters, drawn shapes
+
+
+def pdf_pages(data: bytes, engine: str = DEFAULT_ENGINE) -> Iterator[PageData]:
+    """Each page's (width, height, characters, drawn shapes) from the chosen engine."""
     return _pdfium_pages(data) if engine == "pdfium" else _pdfplumber_pages(data)
 
 
-def _pdfplumber_pages(data: bytes) -> Iterator[tuple[float, float, list[RawChar]]]:
+def visible_colour(colour: object) -> bool:
+    """Whether a pdfplumber colour (None: the default black; grey, RGB or CMYK components in
+    0..1; a pattern name) would show on white paper."""
+    if colour is None or isinstance(colour, str):
+        return True
+    items = list(colour) if isinstance(colour, (list, tuple)) else [colour]
+    values = [float(v) for v in items if isinstance(v, (int, float))]
+    if not values or len(values) != len(items):
+        return True
+    if len(values) == 4:  # CMYK: white is no ink
+        return any(v > WHITE_INK for v in values)
+    return any(v < 1 - WHITE_INK for v in values[:3])
+
+
+WHITE_INK = 0.05  # colour components within this of white paper do not show (white-filled boxes)
+
+
+def _pdfplumber_shapes(page: object) -> list[Rect]:
+    shapes: list[Rect] = []
+    for kind in ("rects", "lines", "curves"):
+        for obj in getattr(page, kind):
+            filled = obj.get("fill") and visible_colour(obj.get("non_stroking_color"))
+            stroked = obj.get("stroke") and visible_colour(obj.get("stroking_color"))
+            if filled or stroked:
+                shapes.append((float(obj["x0"]), float(obj["top"]), float(obj["x1"]), float(obj["bottom"])))
+    return shapes
+
+
+def _pdfplumber_pages(data: bytes) -> Iterator[PageData]:
     import io
 
     import pdfplumber
@@ -298,12 +353,13 @@ def _pdfplumber_pages(data: bytes) -> Iterator[tuple[float, float, list[RawChar]
                     for c in page.chars
                     if c.get("upright", True)
                 ]
+                shapes = _pdfplumber_shapes(page)
                 width, height = float(page.width), float(page.height)
             except Exception as exc:
                 raise _pdf_error(exc) from None
             finally:
                 page.close()  # drop pdfplumber's per-page caches: memory stays flat
-            yield width, height, chars
+            yield width, height, chars, shapes
     finally:
         with contextlib.suppress(Exception):  # closing a broken file can fail the same way again
             pdf.close()
@@ -320,7 +376,7 @@ def _unrotated(pdf: Any, page: Any) -> Any:
     return PlumberPage(pdf, page.page_obj, page_number=page.page_number, initial_doctop=page.initial_doctop)
 
 
-def _pdfium_pages(data: bytes) -> Iterator[tuple[float, float, list[RawChar]]]:
+def _pdfium_pages(data: bytes) -> Iterator[PageData]:
     from .pdfium_engine import pdfium_pages
 
     yield from pdfium_pages(data, _bold_font, _pdf_error)

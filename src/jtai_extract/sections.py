@@ -1,9 +1,15 @@
 """Stage 3: blocks to sections.
 
-Headings are classified by ``models/sections.tsv``. A heading of the section already open (e.g.
-"Multi-agency strengths" under "Key strengths") or an unknown bold line followed by bullets inside
-a list is a sub-heading: it is recorded on the following items and does not end the list.
-Inside a case study, unknown bold lines are part of the study's body (a study's own title).
+Headings are classified by ``models/sections.tsv``. Inside a list, a heading of the section
+already open (e.g. "Multi-agency strengths" under "Key strengths") is a sub-heading, and so is an
+unknown bold line followed by an item printed the way the list prints its items (a bullet, a
+numbered paragraph or a plain paragraph: ``list_style``); it is recorded on the following items
+and does not end the list. Inside a case study, an unknown bold line right under the heading is
+part of the study's body (a study's own title).
+
+A drawn frame is a container: a section whose heading is printed inside a frame ends where the
+frame ends, and the section that was open before it resumes (a boxed study between paragraphs
+of the main findings).
 """
 
 from __future__ import annotations
@@ -12,6 +18,7 @@ import re
 from functools import cache
 
 from .document import Block, Section
+from .layout import NUMBERED_RE, crosses_frame
 from .resources import model_rows
 
 LIST_KINDS = ("strengths", "areas_for_improvement", "priority_actions")
@@ -20,7 +27,7 @@ NARRATIVE_KINDS = ("summary", "context", "headline_findings", "main_findings", "
 
 @cache
 def _patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
-    return tuple((kind, re.compile(pattern, re.I)) for kind, pattern in model_rows("sections.tsv", 2))
+    return tuple((kind, re.compile(pattern, re.I)) for kind, pattern, *_ in model_rows("sections.tsv", 2))
 
 
 def clean_heading(text: str) -> str:
@@ -45,10 +52,46 @@ def split_run_in_heading(text: str) -> tuple[str, str] | None:
     return None
 
 
+def item_style(block: Block) -> str | None:
+    """How a block prints a list item: "bullet", "numbered" or "plain" (a heading is none)."""
+    if block.kind == "bullet":
+        return "bullet"
+    if block.kind == "paragraph":
+        return "numbered" if NUMBERED_RE.match(block.text) else "plain"
+    return None
+
+
+def list_style(blocks: list[Block], start: int) -> str:
+    """How the list whose heading is ``blocks[start]`` prints its items: "bullet" when any of its
+    blocks (up to the next known heading) is a bullet, else the style of its first item."""
+    first: str | None = None
+    for block in blocks[start + 1:]:
+        if block.kind == "heading" and classify_heading(block.text) is not None:
+            break
+        style = item_style(block)
+        if style == "bullet":
+            return "bullet"
+        first = first or style
+    return first or "bullet"
+
+
+def is_list_subheading(nxt: Block | None, style: str | None) -> bool:
+    """An unknown heading inside a list is a sub-heading when the next block is an item printed
+    in the list's own style; otherwise it ends the list."""
+    return nxt is not None and style is not None and item_style(nxt) == style
+
+
 def build_sections(blocks: list[Block]) -> list[Section]:
     sections = [Section(kind="summary", heading=None)]
+    outer: Section | None = None  # the section a framed one interrupts
     for i, block in enumerate(blocks):
         current = sections[-1]
+        if (current.frame is not None and outer is not None and current.blocks and i > 0
+                and crosses_frame(blocks[i - 1].lines[-1], block.lines[0])
+                and not (block.kind == "heading" and classify_heading(block.text))):
+            # the framed section ends with its frame: the one before it resumes
+            sections.append(Section(kind=outer.kind, heading=outer.heading, style=outer.style))
+            current, outer = sections[-1], None
         if block.kind != "heading":
             current.blocks.append(block)
             continue
@@ -61,8 +104,12 @@ def build_sections(blocks: list[Block]) -> list[Section]:
         kind = classify_heading(block.text)
         nxt = blocks[i + 1] if i + 1 < len(blocks) else None
         if kind is not None and not (kind == current.kind and kind in LIST_KINDS):
-            sections.append(Section(kind=kind, heading=clean_heading(block.text)))
-        elif kind is not None or (current.kind in LIST_KINDS and nxt is not None and nxt.kind == "bullet"):
+            framed = block.frame if block.lines else None
+            if framed is not None and current.frame is None:
+                outer = current
+            sections.append(Section(kind=kind, heading=clean_heading(block.text), frame=framed,
+                                    style=list_style(blocks, i) if kind in LIST_KINDS else None))
+        elif kind is not None or (current.kind in LIST_KINDS and is_list_subheading(nxt, current.style)):
             current.blocks.append(block)  # a sub-heading inside a list
         elif current.kind == "case_study" and not current.blocks:
             # a study's own bold title right under its heading is part of its body
