@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import io
 import os
+import shlex
 import shutil
 import statistics
 import subprocess
@@ -266,9 +267,13 @@ def main() -> int:
     print(f"start-up import spacy: {(import_spacy - python) * 1000:.0f} ms")
     print(f"start-up import spacy and build the tagger: {(build - python) * 1000:.0f} ms")
     print(f"start-up jtai-extract --version: {wall([EXE, '--version'], 5) * 1000:.0f} ms")
-    print(f"one-letter run wall, default engine, fresh process ({pdfs[0].name}): "
-          f"{wall([EXE, one, '--json'], 5) * 1000:.0f} ms")
+    one_wall = wall([EXE, one, '--json'], 5)
+    print(f"one-letter run wall, default engine, fresh process ({pdfs[0].name}): {one_wall * 1000:.0f} ms")
     print(f"one-letter run peak memory: {peak_rss_mb([EXE, one, '--json']):.0f} MB")
+    # a closed pipe ends the run at once: the first letter, then the workers are stopped
+    head = wall(["sh", "-c", f"{shlex.quote(EXE)} {shlex.quote(str(args.pdf_dir))} --jsonl | head -n1 >/dev/null"], 3)
+    print(f"--jsonl | head -n1 over the folder: {head * 1000:.0f} ms")
+    print(f"--jsonl | head -n1 / one-letter run: {head / one_wall:.2f} ratio (target: under 3)")
     if not args.skip_batch:
         folder = str(args.pdf_dir)
         jobs1 = wall([EXE, folder, "--jsonl", "--jobs", "1"], 1)

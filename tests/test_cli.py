@@ -21,6 +21,7 @@ from .conftest import FIXTURES, SAMPLES
 ERA_A = str(SAMPLES / "fernmouth-2019-03.pdf")
 ERA_B = str(SAMPLES / "harrowgate-vale-2025-05.pdf")
 EXE = str(Path(sys.executable).parent / "jtai-extract")
+IN_PROCESS = ["-j1", "--timeout", "0", "--max-memory", "0"]  # no budget, no worker: monkeypatches apply
 
 
 def cli(*args: str, stdin: bytes | None = None):
@@ -138,12 +139,12 @@ def test_an_internal_error_names_itself_and_debug_shows_the_traceback(monkeypatc
         raise KeyError("lost")
 
     monkeypatch.setattr(pipeline, "extract", boom)
-    plain = cli(ERA_A, "--json")
+    plain = cli(ERA_A, "--json", *IN_PROCESS)
     assert error_lines(plain) == [f"jtai-extract: {ERA_A}: internal_error: KeyError: 'lost' (please report this)"]
-    debug = cli(ERA_A, "--json", "--debug")
+    debug = cli(ERA_A, "--json", "--debug", *IN_PROCESS)
     assert "Traceback (most recent call last)" in debug.stderr and "KeyError: 'lost'" in debug.stderr
     monkeypatch.setenv("JTAI_DEBUG", "1")
-    assert "Traceback" in cli(ERA_A, "--json").stderr
+    assert "Traceback" in cli(ERA_A, "--json", *IN_PROCESS).stderr
 
 
 @pytest.mark.parametrize("args", [

@@ -68,3 +68,23 @@ def test_arbitrary_text_never_raises_anything_else(text):
     "Areas for priority action: There are no areas for priority action", "What needs to improve?"]), max_size=60))
 def test_letter_shaped_text_never_raises_anything_else(lines):
     _extract_or_refuse("\n".join(lines).encode("utf-8"), "pdfplumber")
+
+
+def test_a_short_ci_fuzz_run_passes():
+    """scripts/fuzz.py (5,000 cases in .ci/run): here a few dozen, crafted kinds included."""
+    import importlib.util
+    import sys
+
+    from .conftest import ROOT
+
+    spec = importlib.util.spec_from_file_location("fuzz_run", ROOT / "scripts" / "fuzz.py")
+    assert spec is not None and spec.loader is not None
+    fuzz_run = sys.modules["fuzz_run"] = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(fuzz_run)
+    lines: list[str] = []
+    assert fuzz_run.fuzz(16, quick=True, timeout_s=20, report=lines.append) == []
+    assert lines[0] == "fuzz cases: 16 count"
+    assert any(line.startswith("fuzz outcome extracted: ") for line in lines)
+    assert any(line.startswith("fuzz outcome too_large: ") for line in lines)  # the bombs
+    assert any(line.startswith("fuzz slowest case: ") for line in lines)
+    assert any(line.startswith("fuzz peak worker memory: ") for line in lines)

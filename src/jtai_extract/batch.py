@@ -1,18 +1,23 @@
-"""Many inputs at once: expanding folders, running extraction in worker processes (the tagger
-built once per worker), results in input order, and atomic output files."""
+"""Many inputs at once: expanding folders, running extraction in worker processes that can be
+stopped (``workers.py``: the tagger built once, a time and memory budget per input), results in
+input order, and atomic output files."""
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import os
+import re
 import sys
 import tempfile
-from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor
+import time
+from collections.abc import Generator, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from .errors import ExtractError
+from .limits import DEFAULT_LIMITS, Limits, too_large_input
 from .names import letter_stem
 from .readers import DEFAULT_ENGINE
 
@@ -34,15 +39,19 @@ class Result:
     letter: dict[str, Any] | None = None
     error: ExtractError | None = None
     traceback: str | None = None  # for internal errors: shown with --debug
+    seconds: float | None = None  # wall time from handing the input out to its result
+    peak_memory_mb: float | None = None  # the worker's peak resident memory so far (None: not known)
 
 
-def expand(paths: list[str], stdin: bytes | None = None) -> list[Input]:
-    """Files as given, folders searched recursively for .pdf and .txt (sorted), '-' for stdin.
-    A folder holding no letter is an input that failed (``empty``), so it is reported."""
+def expand(paths: list[str], stdin: bytes | None = None, max_stdin_bytes: int | None = DEFAULT_LIMITS.max_input_bytes,
+           ) -> list[Input]:
+    """Files as given, folders searched recursively for .pdf and .txt (sorted), '-' for stdin
+    (read up to ``max_stdin_bytes``: past it, ``too_large``). A folder holding no letter is an
+    input that failed (``empty``), so it is reported."""
     inputs: list[Input] = []
     for raw in paths:
         if raw == "-":
-            inputs.append(Input("-", data=stdin if stdin is not None else sys.stdin.buffer.read()))
+            inputs.append(read_stdin(stdin, max_stdin_bytes))
             continue
         path = Path(raw)
         if path.is_dir():
@@ -60,20 +69,56 @@ def is_many(paths: list[str]) -> bool:
     return len(paths) > 1 or any(p != "-" and Path(p).is_dir() for p in paths)
 
 
-def _walk(folder: Path) -> Iterator[Input]:
-    try:
-        entries = sorted(os.scandir(folder), key=lambda e: e.name)
-    except PermissionError:
-        yield Input(str(folder), error=ExtractError("unreadable", "permission denied (folder)"))
+def read_stdin(data: bytes | None = None, max_bytes: int | None = DEFAULT_LIMITS.max_input_bytes,
+               stream: IO[bytes] | None = None) -> Input:
+    """Standard input as one input, read up to ``max_bytes`` and no further (endless input is
+    ``too_large``, not a MemoryError)."""
+    if data is None:
+        source = stream or sys.stdin.buffer
+        data = source.read() if max_bytes is None else source.read(max_bytes + 1)
+    if max_bytes is not None and len(data) > max_bytes:
+        return Input("-", error=too_large_input(None, max_bytes, "standard input"))
+    return Input("-", data=data)
+
+
+def _walk(top: Path) -> Iterator[Input]:
+    """Depth first, in name order, without recursion (any depth of folders). Only regular files
+    (or symlinks to them) are letters: named pipes and devices are never opened; symlinks to
+    folders are not followed (no loops)."""
+    stack: list[Iterator[os.DirEntry[str]]] = []
+    listing = _listing(top)
+    if isinstance(listing, Input):
+        yield listing
         return
-    except OSError as exc:
-        yield Input(str(folder), error=ExtractError("unreadable", exc.strerror or str(exc)))
-        return
-    for entry in entries:
-        if entry.is_dir(follow_symlinks=False):
-            yield from _walk(Path(entry.path))
-        elif entry.name.lower().endswith(INPUT_SUFFIXES) and entry.is_file():  # no FIFOs or devices
+    stack.append(listing)
+    while stack:
+        entry = next(stack[-1], None)
+        if entry is None:
+            stack.pop()
+            continue
+        try:
+            is_dir = entry.is_dir(follow_symlinks=False)
+            is_letter = not is_dir and entry.name.lower().endswith(INPUT_SUFFIXES) and entry.is_file()
+        except OSError:
+            continue  # vanished while walking
+        if is_dir:
+            sub = _listing(Path(entry.path))
+            if isinstance(sub, Input):
+                yield sub
+            else:
+                stack.append(sub)
+        elif is_letter:
             yield Input(entry.path)
+
+
+def _listing(folder: Path) -> Iterator[os.DirEntry[str]] | Input:
+    try:
+        with os.scandir(folder) as it:
+            return iter(sorted(it, key=lambda e: e.name))
+    except PermissionError:
+        return Input(str(folder), error=ExtractError("unreadable", "permission denied (folder)"))
+    except OSError as exc:
+        return Input(str(folder), error=ExtractError("unreadable", exc.strerror or str(exc)))
 
 
 # --- workers --------------------------------------------------------------------------------
@@ -81,10 +126,19 @@ def _walk(folder: Path) -> Iterator[Input]:
 _WORKER: dict[str, Any] = {}
 
 
-def _init_worker(engine: str, taxonomy: str | None) -> None:
-    _WORKER["engine"] = engine
+def init_worker(engine: str | None, taxonomy: str | None, preload: bool = False) -> None:
+    """Set up this process to extract; ``preload`` imports the pipeline and builds the tagger now
+    rather than at the first input."""
+    _WORKER["engine"] = engine or DEFAULT_ENGINE
     _WORKER["taxonomy"] = taxonomy
     _WORKER["tagger"] = None
+    if preload:
+        import pdfplumber  # noqa: F401 - imported once, before the first input's clock starts
+        import pypdfium2  # noqa: F401
+
+        from . import pipeline  # noqa: F401
+
+        _tagger()
 
 
 def _tagger():
@@ -95,21 +149,28 @@ def _tagger():
     return _WORKER["tagger"]
 
 
-def extract_one(item: Input) -> Result:
+def extract_one(item: Input, limits: Limits | None = None) -> Result:
     """Extract one input in this process; every failure becomes a Result with an error."""
+    from .limits import megabytes
     from .pipeline import extract
     from .readers import Source
 
+    limits = limits or DEFAULT_LIMITS
     if item.error is not None:
         return Result(item, error=item.error)
     try:
-        source = Source(item.path, item.data) if item.data is not None else Source.from_path(item.path)
-        letter = extract(source, engine=_WORKER.get("engine", DEFAULT_ENGINE), tagger=_tagger())
+        source = (Source(item.path, item.data) if item.data is not None
+                  else Source.from_path(item.path, limits.max_input_bytes))
+        letter = extract(source, engine=_WORKER.get("engine", DEFAULT_ENGINE), tagger=_tagger(), limits=limits)
         return Result(item, letter=letter.model_dump(mode="json"))
     except ExtractError as exc:
         return Result(item, error=exc)
     except RecursionError:
         return Result(item, error=ExtractError("unreadable", "the file is too deeply nested to parse"))
+    except MemoryError:
+        budget = f"the {megabytes(limits.max_memory_bytes)} allowed (--max-memory)" if limits.max_memory_bytes \
+            else "the memory there is"
+        return Result(item, error=ExtractError("too_large", f"reading it needs more than {budget}"))
     except Exception as exc:  # a bug of ours: say so (not "unreadable"), the traceback for --debug
         import traceback
 
@@ -119,19 +180,37 @@ def extract_one(item: Input) -> Result:
 
 
 def run(inputs: list[Input], engine: str = DEFAULT_ENGINE, jobs: int | None = None,
-        taxonomy: str | None = None) -> Iterator[Result]:
-    """Results in input order, each yielded as soon as it and all before it are done."""
+        taxonomy: str | None = None, limits: Limits | None = None,
+        in_process: bool | None = None, watch: int | None = None) -> Generator[Result, None, None]:
+    """Results in input order, each yielded as soon as it and all before it are done, streamed
+    (only a few finished results are held at a time).
+
+    Each input is read in a worker process (``jobs`` of them, default: all CPUs) that is stopped
+    past the input's time or memory budget (``limits``) or replaced when it dies: the input gets
+    an error and the batch goes on. ``in_process=True`` reads everything here, one input after
+    another, with no time or memory budget (the default when ``jobs`` is 1 and ``limits`` sets
+    neither). ``watch`` is the file descriptor the results go to (stdout): when its reader goes
+    away, BrokenPipeError is raised at once. Close the iterator (or let it finish) to stop the
+    workers. As with any code that starts processes, a script calling this needs an
+    ``if __name__ == "__main__":`` guard."""
+    limits = limits or DEFAULT_LIMITS
     jobs = jobs or os.cpu_count() or 1
-    if jobs <= 1 or len(inputs) <= 1:
-        _init_worker(engine, taxonomy)
+    if in_process is None:
+        in_process = jobs <= 1 and not limits.needs_worker
+    if in_process:
+        init_worker(engine, taxonomy)
         for item in inputs:
-            yield extract_one(item)
+            start = time.monotonic()
+            result = extract_one(item, limits)
+            result.seconds = time.monotonic() - start
+            yield result
         return
-    with ProcessPoolExecutor(max_workers=min(jobs, len(inputs)), initializer=_init_worker,
-                             initargs=(engine, taxonomy)) as pool:
-        futures = [pool.submit(extract_one, item) for item in inputs]
-        for future in futures:
-            yield future.result()
+    from .workers import WorkerPool
+
+    needed = sum(1 for item in inputs if item.error is None)
+    pool = WorkerPool(min(jobs, max(needed, 1)), engine, taxonomy, limits)
+    with contextlib.closing(pool.map(inputs, watch)) as results:
+        yield from results
 
 
 def out_name(path: str, used: set[str]) -> str:
@@ -145,6 +224,11 @@ def out_name(path: str, used: set[str]) -> str:
     return name
 
 
+# ".<name>.<pid of the writer>.<random>.tmp": a later run can tell a temporary file left by a
+# process that was killed (its pid is gone) from one a running process is writing
+TEMP_RE = re.compile(r"^\.(?P<name>.+)\.(?P<pid>\d+)\.[A-Za-z0-9_]+\.tmp$")
+
+
 def new_file_mode() -> int:
     """The mode an ordinary new file gets: 0o666 less the umask."""
     umask = os.umask(0)
@@ -153,9 +237,10 @@ def new_file_mode() -> int:
 
 
 def write_atomic(path: Path, text: str) -> None:
-    """Write via a temporary file in the same folder and rename: never a half-written file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    """Write via a temporary file in the same folder and rename: never a half-written file. The
+    file gets the mode the umask gives new files (not mkstemp's 0600)."""
+    make_folders(path.parent)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.{os.getpid()}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             fh.write(text)
@@ -164,3 +249,61 @@ def write_atomic(path: Path, text: str) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def make_folders(folder: Path) -> None:
+    """``folder`` and any missing parents, without recursion (Path.mkdir(parents=True) recurses
+    once per level: a thousand levels raise RecursionError)."""
+    missing: list[Path] = []
+    while not folder.exists() and folder.parent != folder:
+        missing.append(folder)
+        folder = folder.parent
+    if not folder.is_dir():  # a file in the way
+        raise NotADirectoryError(errno.ENOTDIR, os.strerror(errno.ENOTDIR), str(folder))
+    for part in reversed(missing):
+        part.mkdir(exist_ok=True)
+
+
+def remove_stale_temporaries(folder: Path) -> list[str]:
+    """Remove the temporary files of ``write_atomic`` that a killed run left in ``folder`` (their
+    writer's pid no longer exists); returns their names."""
+    removed: list[str] = []
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return removed
+    for entry in entries:
+        match = TEMP_RE.match(entry.name)
+        if match is None or _alive(int(match["pid"])):
+            continue
+        with contextlib.suppress(OSError):
+            os.unlink(entry.path)
+            removed.append(entry.name)
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid() or os.name == "nt":  # (on Windows, os.kill would stop the process)
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OSError, OverflowError):
+        return True  # someone else's process, or cannot tell: leave its file alone
+    return not _dying(pid)
+
+
+_SIGKILL_BIT = 1 << 8  # SIGKILL (9) in /proc's signal masks
+
+
+def _dying(pid: int) -> bool:
+    """Linux: a zombie (killed, not yet reaped), or killed and not yet gone (SIGKILL pending,
+    e.g. held by a tracer): dead all the same."""
+    try:
+        with open(f"/proc/{pid}/status", encoding="ascii", errors="replace") as fh:
+            status = dict(line.split(":", 1) for line in fh if ":" in line)
+        pending = int(status.get("SigPnd", "0"), 16) | int(status.get("ShdPnd", "0"), 16)
+        return status.get("State", "").strip().startswith("Z") or bool(pending & _SIGKILL_BIT)
+    except (OSError, ValueError):
+        return False

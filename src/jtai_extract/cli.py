@@ -3,14 +3,18 @@ See CONTRACT.md / README.md."""
 
 from __future__ import annotations
 
+import contextlib
 import os
+import signal
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from . import __version__
+from .limits import DEFAULT_LIMITS
 
 app = typer.Typer(add_completion=False, rich_markup_mode=None, pretty_exceptions_enable=False)
 ENGINES = ("pdfium", "pdfplumber")  # readers.ENGINES, without importing the readers at start-up
@@ -65,6 +69,18 @@ def run(
                                              "capital)")] = None,
     jobs: Annotated[int, typer.Option("--jobs", "-j", min=0, help="worker processes (0: all CPUs)")] = 0,
     engine: Annotated[str, typer.Option(help="PDF reader: pdfium (fast) or pdfplumber")] = "pdfium",
+    timeout: Annotated[float, typer.Option("--timeout", min=0, metavar="SECONDS",
+                                           help="time budget per input; past it: timed_out (0: none)")
+                       ] = DEFAULT_LIMITS.timeout_s,
+    max_size: Annotated[float, typer.Option("--max-size", min=0, metavar="MB",
+                                            help="largest input file or stdin; past it: too_large (0: none)")
+                        ] = DEFAULT_LIMITS.max_input_mb,
+    max_content: Annotated[float, typer.Option("--max-content", min=0, metavar="MB",
+                                               help="most a PDF's compressed content may expand to (0: none)")
+                           ] = DEFAULT_LIMITS.max_content_mb,
+    max_memory: Annotated[float, typer.Option("--max-memory", min=0, metavar="MB",
+                                              help="memory budget of each worker process (0: none)")
+                          ] = DEFAULT_LIMITS.max_memory_mb,
     taxonomy: Annotated[Path | None, typer.Option(help="your tag lexicon rows (a .tsv file or a folder of them) "
                                                        "added to the shipped ones")] = None,
     summary: Annotated[bool, typer.Option("--summary", help="the readable summary, even when piped")] = False,
@@ -118,6 +134,7 @@ def run(
     from . import batch
     from .errors import error_line
     from .filters import FilterError, known_labels, parse_filters
+    from .limits import Limits
     from .terminal import ProgressBar
 
     try:
@@ -126,7 +143,8 @@ def run(
     except FilterError as exc:
         raise _usage(str(exc), exc.option) from None
     debug = debug or os.environ.get("JTAI_DEBUG", "") not in ("", "0")
-    inputs = batch.expand(paths)
+    limits = Limits(timeout_s=timeout, max_input_mb=max_size, max_content_mb=max_content, max_memory_mb=max_memory)
+    inputs = batch.expand(paths, max_stdin_bytes=limits.max_input_bytes)
     if debug_layout is not None:
         from .debug_layout import write_inputs
 
@@ -147,18 +165,24 @@ def run(
             for writer in writers:
                 writer.begin()
                 started.append(writer)
-            for result in batch.run(inputs, engine=engine, jobs=jobs or None, taxonomy=options.taxonomy):
-                progress.advance(result.input.path)
-                if result.error is not None:
-                    failed += 1
-                    progress.message(error_line(result.input.path, result.error.code, result.error.message))
-                    if debug and result.traceback:
-                        progress.message(result.traceback.rstrip())
-                    for writer in writers:
-                        writer.failed(result.input.path, result.error.code, result.error.message)
-                    continue
-                assert result.letter is not None
-                output.deliver(writers, result.letter, filters)
+            # a closed stdout (| head) stops the run at once, not at the next letter written
+            watch = _fileno(sys.stdout) if any(type(w) in output.STDOUT_FORMATS.values() for w in writers) else None
+            with contextlib.closing(batch.run(inputs, engine=engine, jobs=jobs or None, taxonomy=options.taxonomy,
+                                              limits=limits, watch=watch)) as results:
+                for result in results:
+                    progress.advance(result.input.path)
+                    if result.error is not None:
+                        failed += 1
+                        progress.message(error_line(result.input.path, result.error.code, result.error.message))
+                        if debug and result.traceback:
+                            progress.message(result.traceback.rstrip())
+                        for writer in writers:
+                            writer.failed(result.input.path, result.error.code, result.error.message)
+                        continue
+                    assert result.letter is not None
+                    for lost in output.deliver(writers, result.letter, filters):  # one letter's file: the rest go on
+                        failed += 1
+                        progress.message(error_line(lost.path, lost.code, lost.message))
             for writer in writers:
                 writer.end()
     except output.OutputError as exc:  # an output cannot be written: say so, leave nothing half-written
@@ -166,20 +190,68 @@ def run(
             writer.abort()
         print(error_line(exc.path, exc.code, exc.message), file=sys.stderr)
         raise typer.Exit(2 if len(started) < len(writers) else 1) from None
-    except BaseException:
-        for writer in started:
-            writer.abort()
+    except BaseException as exc:  # interrupted, terminated, stdout closed: the workers are stopped already
+        with _signals_ignored():
+            for writer in started:
+                writer.abort()
+        if isinstance(exc, KeyboardInterrupt):  # (typer would make it a silent exit 130)
+            print("jtai-extract: interrupted", file=sys.stderr)
+            raise typer.Exit(130) from None
         raise
     raise typer.Exit(1 if failed else 0)
 
 
+def _fileno(stream: object) -> int | None:
+    try:
+        return stream.fileno()  # type: ignore[attr-defined]
+    except (AttributeError, OSError, ValueError):  # not a real file (a test's buffer)
+        return None
+
+
+class Terminated(BaseException):
+    """SIGTERM, raised where the main process is, so the run is undone like an interrupt."""
+
+
+def _terminate(signum: int, frame: object) -> None:
+    raise Terminated
+
+
 def main() -> None:
+    with contextlib.suppress(ValueError):  # not the main thread: leave signals alone
+        signal.signal(signal.SIGTERM, _terminate)
     try:
         app()
-    except BrokenPipeError:  # "| head": stop quietly, no traceback
+    except BrokenPipeError:  # "| head": stop quietly, no traceback (the workers are stopped already)
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         sys.exit(1)
     except KeyboardInterrupt:
+        _ignore_signals()
         print("jtai-extract: interrupted", file=sys.stderr)
         sys.exit(130)
+    except Terminated:
+        _ignore_signals()
+        print("jtai-extract: terminated", file=sys.stderr)
+        sys.exit(143)
+
+
+def _ignore_signals() -> None:
+    """The process is ending: a second Ctrl-C or SIGTERM cannot cut its clean-up short."""
+    with contextlib.suppress(ValueError):
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+
+
+@contextlib.contextmanager
+def _signals_ignored() -> Iterator[None]:
+    """Within the block, Ctrl-C and SIGTERM wait (a stopped run's clean-up is not cut short);
+    the handlers are put back after, for a caller that runs the command in its own process."""
+    try:
+        saved = [(signum, signal.signal(signum, signal.SIG_IGN)) for signum in (signal.SIGINT, signal.SIGTERM)]
+    except ValueError:  # not the main thread
+        saved = []
+    try:
+        yield
+    finally:
+        for signum, handler in saved:
+            signal.signal(signum, handler if handler is not None else signal.SIG_DFL)

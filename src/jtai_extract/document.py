@@ -67,6 +67,9 @@ class Document:
     pages: list[Page]
     format: str  # "pdf" or "text"
     engine: str | None = None
+    # what the reader had to do or was told (another engine read it, the text was not UTF-8,
+    # the PDF library's own warnings): reported in the letter's ``warnings``
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def has_layout(self) -> bool:

@@ -3,7 +3,8 @@
 Every output is a ``Writer``: ``begin`` once, ``write`` for each letter extracted (in input
 order; ``skipped`` instead for a letter the run's filters left no finding of), ``failed`` for each
 input that failed, then ``end`` - or ``abort`` when the run is interrupted, which leaves nothing
-half-written behind. A writer that cannot write raises ``OutputError``.
+half-written behind. A writer that cannot write raises ``OutputError``; one that cannot write
+one letter's own file (``--out-dir``: disk full) raises ``LetterNotWritten`` for that letter alone.
 
 ``STDOUT_FORMATS`` and ``FILE_OUTPUTS`` map each command-line flag to its writer, so a new format
 is one class, one registry row and its option in ``cli.run`` (whose parameter is named as the
@@ -17,9 +18,11 @@ Data on stdout is written as UTF-8 bytes whatever the platform's console encodin
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
+import os
 import sys
 from collections import Counter
 from collections.abc import Callable
@@ -27,6 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any, ClassVar
 
+from .errors import escape_controls
 from .filters import FINDING_LISTS, NARRATIVE, Filters
 from .names import letter_stem
 
@@ -97,8 +101,20 @@ def to_csv_rows(letter: dict[str, Any], lists: tuple[str, ...] = FINDING_SECTION
 
 def _csv_line(values: list[str]) -> str:
     buf = io.StringIO()
-    csv.writer(buf, lineterminator="\r\n").writerow(values)
+    csv.writer(buf, lineterminator="\r\n").writerow([csv_cell(v) for v in values])
     return buf.getvalue()
+
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # what a spreadsheet reads as the start of a formula
+
+
+def csv_cell(value: str) -> str:
+    """A cell a spreadsheet shows as text: control characters escaped (an escape sequence in a
+    letter cannot reach a terminal through ``--csv``), and a cell that would start a formula
+    (=, +, -, @, tab, CR: "CSV injection") prefixed with a single quote, as OWASP advises."""
+    if value.startswith(FORMULA_STARTS):
+        value = "'" + value
+    return escape_controls(value)
 
 
 TagKey = tuple[str, str]  # (kind, label)
@@ -149,6 +165,11 @@ class OutputError(Exception):
     def __init__(self, path: str, code: str, message: str) -> None:
         super().__init__(message)
         self.path, self.code, self.message = path, code, message
+
+
+class LetterNotWritten(OutputError):
+    """One letter's own output file could not be written (``--out-dir``: disk full, no
+    permission): that letter counts as failed, with one line, and the run goes on."""
 
 
 def make_parent(target: Path) -> None:
@@ -204,14 +225,20 @@ class Writer:
             stream.flush()
 
 
-def deliver(writers: list[Writer], letter: dict[str, Any], filters: Filters) -> None:
-    """One extracted letter to every writer: filtered once here, so all outputs hold the same."""
+def deliver(writers: list[Writer], letter: dict[str, Any], filters: Filters) -> list[LetterNotWritten]:
+    """One extracted letter to every writer: filtered once here, so all outputs hold the same.
+    Returns the writers' ``LetterNotWritten`` (the others still got the letter)."""
     kept = filters.apply(letter)
+    lost: list[LetterNotWritten] = []
     for writer in writers:
-        if kept is None:
-            writer.skipped(letter)
-        else:
-            writer.write(kept)
+        try:
+            if kept is None:
+                writer.skipped(letter)
+            else:
+                writer.write(kept)
+        except LetterNotWritten as exc:
+            lost.append(exc)
+    return lost
 
 
 class JsonWriter(Writer):
@@ -345,18 +372,54 @@ class FileWriter(Writer):
 
 
 class OutDirWriter(FileWriter):
-    """``DIR/<input stem>.json`` per input, each written atomically."""
+    """``DIR/<input stem>.json`` per input, each written atomically. Names are given in input
+    order to every input, failed (or filtered out) or not, so a name always means the same input;
+    a failed input's file from an earlier run is removed (it would look like a fresh result). A
+    folder that cannot be made or written is refused in ``begin``; a file that cannot be written
+    later (disk full) is ``LetterNotWritten`` for that letter alone. Temporary files that a killed
+    run left are removed."""
 
     flag = "--out-dir"
     help = "write DIR/<stem>.json per input"
 
     def begin(self) -> None:
+        from .batch import make_folders, remove_stale_temporaries
+
         self.used: set[str] = set()
+        try:
+            make_folders(self.target)
+            probe = self.target / f".jtai-extract-probe.{os.getpid()}.check.tmp"  # (cleared like a temporary file)
+            probe.touch()
+            probe.unlink()
+        except OSError as exc:
+            raise OutputError(str(self.target), "unwritable",
+                              f"cannot write into the folder: {exc.strerror or exc}") from None
+        remove_stale_temporaries(self.target)
 
     def write(self, letter: dict[str, Any]) -> None:
         from .batch import out_name, write_atomic
 
-        write_atomic(self.target / out_name(letter["source"]["path"], self.used), to_json(letter) + "\n")
+        target = self.target / out_name(letter["source"]["path"], self.used)
+        try:
+            write_atomic(target, to_json(letter) + "\n")
+        except OSError as exc:
+            _remove(target)  # no stale copy that would look like this run's
+            raise LetterNotWritten(str(target), "unwritable", exc.strerror or str(exc)) from None
+
+    def skipped(self, letter: dict[str, Any]) -> None:
+        from .batch import out_name
+
+        out_name(letter["source"]["path"], self.used)  # the name stays this input's
+
+    def failed(self, path: str, code: str, message: str) -> None:
+        from .batch import out_name
+
+        _remove(self.target / out_name(path, self.used))
+
+
+def _remove(path: Path) -> None:
+    with contextlib.suppress(OSError):
+        path.unlink(missing_ok=True)
 
 
 def _sqlite_writer(options: RunOptions, target: Path) -> FileWriter:

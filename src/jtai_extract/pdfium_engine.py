@@ -205,6 +205,8 @@ def pdfium_pages(data: bytes, bold_font: Callable[[str], bool],
         for index in range(len(pdf)):
             try:
                 page = pdf[index]
+                if page.get_rotation():
+                    page.set_rotation(0)  # read the page as drawn, before /Rotate turns it for display
                 textpage = page.get_textpage()
             except Exception as exc:
                 raise pdf_error(exc) from None

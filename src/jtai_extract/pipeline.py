@@ -13,10 +13,12 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, BinaryIO
 
 from . import fields, layout
+from .capture import library_warnings
 from .document import Document, Line
 from .errors import ExtractError
 from .findings import Content, Item, case_study_kind, collect
-from .readers import DEFAULT_ENGINE, Source, read
+from .limits import DEFAULT_LIMITS, Limits, too_large_input
+from .readers import DEFAULT_ENGINE, Source, decode_text, read, sniff_format
 from .schema import Addressee, Box, CaseStudy, Finding, Inspection, Letter, Narrative, Signatory
 from .schema import Source as SourceModel
 from .sections import LIST_KINDS, build_sections, classify_heading
@@ -28,6 +30,9 @@ if TYPE_CHECKING:
 JTAI_RE = re.compile(r"joint\s+targeted\s+area\s+inspection|\bJTAI\b", re.I)
 SIGN_OFF_RE = re.compile(r"^yours\s+(sincerely|faithfully)", re.I)
 ID_PREFIX = {"strengths": "S", "areas_for_improvement": "A", "priority_actions": "P"}
+# a letter names itself on its first page: text that does not within its first megabyte is not
+# one, and is refused before the whole of it is split into lines
+EARLY_CHECK_BYTES = 1 << 20
 
 
 @dataclass(slots=True)
@@ -73,7 +78,8 @@ LetterInput = str | os.PathLike[str] | bytes | bytearray | memoryview | BinaryIO
 
 def extract(letter: LetterInput, engine: str = DEFAULT_ENGINE, tagger: Tagger | None = None, *,
             tags: bool = True, taxonomy: str | None = None,
-            timings: dict[str, float] | None = None, settings: LayoutSettings = DEFAULT) -> Letter:
+            timings: dict[str, float] | None = None, settings: LayoutSettings = DEFAULT,
+            limits: Limits | None = None) -> Letter:
     """Extract one letter, with its findings tagged.
 
     ``letter`` is a path, the bytes of a PDF or text letter, or a binary file object. Findings
@@ -81,16 +87,23 @@ def extract(letter: LetterInput, engine: str = DEFAULT_ENGINE, tagger: Tagger | 
     ``tags=False`` skips tagging; ``tagger`` passes a ``Tagger`` built once for many letters.
     Raises ``ExtractError`` (with a contract error code) for bad input. ``timings``, if given,
     receives the seconds each stage took (for ``make bench``). ``settings`` changes the layout
-    thresholds (``jtai_extract.settings.LayoutSettings``)."""
+    thresholds (``jtai_extract.settings.LayoutSettings``). ``limits`` caps the input's size and
+    its decompressed content (``limits.DEFAULT_LIMITS`` unless given); time and memory budgets
+    need a worker process (``batch.run``). What the PDF library says while reading is reported
+    in the letter's ``warnings``, never printed."""
     spent: dict[str, float] = {}
-    source = to_source(letter)
+    limits = limits or DEFAULT_LIMITS
+    source = to_source(letter, limits.max_input_bytes)
     if tagger is None and tags:
         from .tagging import Tagger
 
         tagger = Tagger.load(taxonomy)
-    doc = read(source, engine, spent, settings)
+    decide_early(source)
+    with library_warnings() as said:
+        doc = read(source, engine, spent, settings, limits)
     clock = time.perf_counter()
     extracted = letter_from_document(source, doc, settings, spent)
+    extracted.warnings.extend(said)
     clock = time.perf_counter()
     if tagger is not None and tags:
         tagger.tag_letter(extracted)
@@ -114,25 +127,40 @@ def letter_from_document(source: Source, doc: Document, settings: LayoutSettings
     clock = _lap(spent, "layout", clock)
     content = collect(build_sections(blocks))
     letter = assemble(source, doc, parts, content)
+    letter.warnings.extend(doc.warnings)  # how the reader got the text (another engine, another encoding)
     _lap(spent, "sections_fields", clock)
     return letter
 
 
-def to_source(letter: LetterInput) -> Source:
-    """A ``Source`` from whatever ``extract`` accepts."""
+def to_source(letter: LetterInput, max_bytes: int | None = DEFAULT_LIMITS.max_input_bytes) -> Source:
+    """A ``Source`` from whatever ``extract`` accepts, at most ``max_bytes`` long (``too_large``)."""
+    streamed = False  # read from a file object only just past the limit: its whole size is not known
     if isinstance(letter, Source):
-        return letter
-    if isinstance(letter, (bytes, bytearray, memoryview)):
-        return Source("<bytes>", bytes(letter))
-    if isinstance(letter, (str, os.PathLike)):
-        return Source.from_path(letter)
-    read = getattr(letter, "read", None)
-    if callable(read):
-        data = read()
+        source = letter
+    elif isinstance(letter, (bytes, bytearray, memoryview)):
+        source = Source("<bytes>", bytes(letter))
+    elif isinstance(letter, (str, os.PathLike)):
+        return Source.from_path(letter, max_bytes)
+    elif callable(getattr(letter, "read", None)):
+        data = letter.read() if max_bytes is None else letter.read(max_bytes + 1)  # type: ignore[union-attr]
         if isinstance(data, str):
             raise TypeError("open the file in binary mode ('rb'): extract() reads bytes")
-        return Source(str(getattr(letter, "name", "<stream>")), bytes(data))
-    raise TypeError(f"extract() takes a path, bytes or a binary file object, not {type(letter).__name__}")
+        source = Source(str(getattr(letter, "name", "<stream>")), bytes(data))
+        streamed = True
+    else:
+        raise TypeError(f"extract() takes a path, bytes or a binary file object, not {type(letter).__name__}")
+    if max_bytes is not None and len(source.data) > max_bytes:
+        raise too_large_input(None if streamed else len(source.data), max_bytes, "the input")
+    return source
+
+
+def decide_early(source: Source) -> None:
+    """Refuse a long text that names no JTAI within its first megabyte, before it is split."""
+    if len(source.data) <= EARLY_CHECK_BYTES or sniff_format(source.data) != "text":
+        return
+    head, _ = decode_text(source.data[:EARLY_CHECK_BYTES])
+    if not JTAI_RE.search(head):
+        raise ExtractError("not_a_jtai_letter", "not a joint targeted area inspection letter")
 
 
 def _lap(spent: dict[str, float], stage: str, since: float) -> float:

@@ -9,16 +9,21 @@ letters (pdftotext output) become lines with no layout, pages split on form feed
 
 from __future__ import annotations
 
+import codecs
 import contextlib
 import hashlib
 import os
+import re
+import stat
+import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
+from typing import Any
 
 from .document import Document, Line, Page, Rect
 from .errors import ExtractError
+from .limits import DEFAULT_LIMITS, Limits, check_pdf_content, too_large_input
 from .lines import RawChar, assign_frames, body_size, chars_to_lines, frames_of, line_pitch
 from .settings import DEFAULT, LayoutSettings
 
@@ -39,47 +44,187 @@ class Source:
         return hashlib.sha256(self.data).hexdigest()
 
     @classmethod
-    def from_path(cls, path: str | os.PathLike[str]) -> Source:
-        p = Path(path)
+    def from_path(cls, path: str | os.PathLike[str], max_bytes: int | None = DEFAULT_LIMITS.max_input_bytes) -> Source:
+        return cls(str(path), read_file(path, max_bytes))
+
+
+_NOT_REGULAR = ((stat.S_ISFIFO, "a named pipe"), (stat.S_ISCHR, "a device"), (stat.S_ISBLK, "a device"),
+                (stat.S_ISSOCK, "a socket"))
+
+
+def read_file(path: str | os.PathLike[str], max_bytes: int | None = DEFAULT_LIMITS.max_input_bytes) -> bytes:
+    """The bytes of a regular file, at most ``max_bytes`` (past it: ``too_large``). A named pipe
+    or a device (also through a symlink) is refused: it could block or never end. The file is
+    opened without blocking and checked on the open descriptor, so nothing can swap it between
+    the check and the read."""
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_BINARY", 0)
+    try:
+        fd = os.open(path, flags)
+    except FileNotFoundError:
+        raise ExtractError("not_found", "no such file") from None
+    except IsADirectoryError:
+        raise ExtractError("unreadable", "is a directory") from None
+    except PermissionError:
+        raise ExtractError("unreadable", "permission denied") from None
+    except OSError as exc:  # a socket (ENXIO), a name too long...
+        raise ExtractError("unreadable", exc.strerror or str(exc)) from None
+    with open(fd, "rb", buffering=0, closefd=True) as fh:
         try:
-            data = p.read_bytes()
-        except FileNotFoundError:
-            raise ExtractError("not_found", "no such file") from None
-        except IsADirectoryError:
-            raise ExtractError("unreadable", "is a directory") from None
-        except PermissionError:
-            raise ExtractError("unreadable", "permission denied") from None
+            info = os.fstat(fd)
+            if stat.S_ISDIR(info.st_mode):
+                raise ExtractError("unreadable", "is a directory")
+            kind = next((name for test, name in _NOT_REGULAR if test(info.st_mode)), None)
+            if kind is not None or not stat.S_ISREG(info.st_mode):
+                raise ExtractError("unreadable", f"{kind or 'a special file'}, not a regular file: "
+                                                 "only regular files are read")
+            if max_bytes is not None and info.st_size > max_bytes:
+                raise too_large_input(info.st_size, max_bytes)
+            data = fh.read() if max_bytes is None else fh.read(max_bytes + 1)  # the file may grow meanwhile
         except OSError as exc:
             raise ExtractError("unreadable", exc.strerror or str(exc)) from None
-        return cls(str(path), data)
+    if max_bytes is not None and len(data) > max_bytes:
+        raise too_large_input(None, max_bytes)  # it grew since fstat
+    return data or b""
+
+
+TEXT_SNIFF_BYTES = 4096  # enough of the start of an input to tell text from binary
+MAX_SNIFF_CONTROLS = 8  # more control characters than this in the first 4 KB: not text
+PDF_HEADER_WINDOW = 1024  # PDF readers accept junk before %PDF- within the first kilobyte
 
 
 def sniff_format(data: bytes) -> str:
     """'pdf' or 'text', told apart by content, never by file name."""
-    if not data.strip():
+    if not data or data[:TEXT_SNIFF_BYTES].isspace() and data.isspace():
         raise ExtractError("empty", "the input is empty")
-    if b"%PDF-" in data[:1024]:
+    if _is_pdf(data):
         return "pdf"
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError:
-        raise ExtractError("not_a_pdf", "neither a PDF nor UTF-8 text") from None
-    controls = sum(1 for ch in text[:4096] if ord(ch) < 32 and ch not in "\n\r\t\f")
-    if controls > 8:
+    head, _ = decode_text(data[:TEXT_SNIFF_BYTES])
+    controls = sum(1 for ch in head if (ord(ch) < 32 or 0x7f <= ord(ch) < 0xa0) and ch not in "\n\r\t\f")
+    if controls > MAX_SNIFF_CONTROLS:
         raise ExtractError("not_a_pdf", "neither a PDF nor plain text")
     return "text"
 
 
+def _is_pdf(data: bytes) -> bool:
+    """%PDF- at the start; or within the first KB after junk, when the bytes also hold PDF
+    objects (a text letter may mention "%PDF-1.4" on its first lines)."""
+    at = data.find(b"%PDF-", 0, PDF_HEADER_WINDOW)
+    if at < 0:
+        return False
+    return not data[:at].strip() or b"endobj" in data or b"startxref" in data
+
+
+# --- text encodings ----------------------------------------------------------------------------
+
+_BOMS = ((codecs.BOM_UTF32_LE, "utf-32-le", "UTF-32"), (codecs.BOM_UTF32_BE, "utf-32-be", "UTF-32"),
+         (codecs.BOM_UTF8, "utf-8", None), (codecs.BOM_UTF16_LE, "utf-16-le", "UTF-16"),
+         (codecs.BOM_UTF16_BE, "utf-16-be", "UTF-16"))
+UTF16_NUL_SHARE = 0.3  # UTF-16 English text without a BOM: every other byte is NUL
+_CP1252_UNDEFINED = {0x81, 0x8D, 0x8F, 0x90, 0x9D}  # bytes Windows-1252 leaves unassigned: read as Latin-1
+_HIGH_BYTES = bytes(range(0x80, 0x100))
+_bad_bytes = threading.local()
+
+
+def _cp1252_fallback(exc: UnicodeError) -> tuple[str, int]:
+    """Codec error handler: bytes that are not UTF-8 are read as Windows-1252 (and counted)."""
+    if not isinstance(exc, UnicodeDecodeError):
+        raise exc
+    bad = exc.object[exc.start:exc.end]
+    _bad_bytes.count = getattr(_bad_bytes, "count", 0) + len(bad)
+    return "".join(bytes([b]).decode("latin-1" if b in _CP1252_UNDEFINED else "cp1252") for b in bad), exc.end
+
+
+codecs.register_error("jtai-cp1252", _cp1252_fallback)
+
+
+def decode_text(data: bytes) -> tuple[str, str | None]:
+    """A text letter's characters and, when it was not plain UTF-8, a warning saying how it was
+    read: a byte-order mark (UTF-8, UTF-16, UTF-32), UTF-16 without one, or UTF-8 whose stray
+    bytes (or all of whose bytes) are Windows-1252, as Notepad and older Office write them."""
+    for bom, codec, name in _BOMS:
+        if data.startswith(bom):
+            text = data[len(bom):].decode(codec, errors="replace")
+            return text, (f"the text is {name}, not UTF-8: decoded as {name}" if name else None)
+    head = data[:TEXT_SNIFF_BYTES]
+    for codec, nuls in (("utf-16-le", head[1::2]), ("utf-16-be", head[0::2])):
+        if len(head) >= 64 and nuls.count(0) > UTF16_NUL_SHARE * len(head) and head.count(0) < 0.75 * len(head):
+            return data.decode(codec, errors="replace"), "the text is UTF-16 (no byte-order mark): decoded as UTF-16"
+    try:
+        return data.decode("utf-8"), None
+    except UnicodeDecodeError:
+        pass
+    _bad_bytes.count = 0
+    text = data.decode("utf-8", errors="jtai-cp1252")
+    bad = _bad_bytes.count
+    if bad >= len(data) - len(data.translate(None, _HIGH_BYTES)):  # no valid UTF-8 sequence at all
+        return text, "the text is not UTF-8: decoded as Windows-1252"
+    return text, f"the text is UTF-8 but for {bad} byte(s) that are not: those decoded as Windows-1252"
+
+
 def read(source: Source, engine: str = DEFAULT_ENGINE, timings: dict[str, float] | None = None,
-         settings: LayoutSettings = DEFAULT) -> Document:
+         settings: LayoutSettings = DEFAULT, limits: Limits | None = None) -> Document:
     """Read a PDF or text. ``timings``, if given, receives the seconds spent in the PDF engine
-    ("read") and in grouping characters into lines ("lines")."""
+    ("read") and in grouping characters into lines ("lines"). A PDF whose streams expand past
+    ``limits.max_content_mb`` is refused before any engine parses it; a PDF the chosen engine
+    cannot parse is read with the other engine when that one can (and a warning says so)."""
     fmt = sniff_format(source.data)
     if fmt == "text":
-        return read_text(source.data.decode("utf-8"))
+        text, warning = decode_text(source.data)
+        doc = read_text(text)
+        if warning:
+            doc.warnings.append(warning)
+        return doc
     if engine not in ENGINES:
         raise ValueError(f"unknown engine {engine!r}; choose from {', '.join(ENGINES)}")
-    pages_iter = iter(pdf_pages(source.data, engine))
+    check_pdf_content(source.data, (limits or DEFAULT_LIMITS).max_content_bytes)
+    other = next(e for e in ENGINES if e != engine)
+    try:
+        return _read_pdf(source.data, engine, timings, settings)
+    except ExtractError as exc:
+        if exc.code != "unreadable":
+            raise
+        first = exc
+    # damage one engine repairs and the other does not (a wrong startxref, shifted offsets, no /MediaBox)
+    with contextlib.suppress(ExtractError):
+        doc = _read_pdf(source.data, other, timings, settings)
+        doc.warnings.append(f"read with {other}: {engine} could not parse the file ({first.message})")
+        return doc
+    repaired = complete_truncated_end(source.data)
+    if repaired is not None:
+        for name in (engine, other):
+            with contextlib.suppress(ExtractError):
+                doc = _read_pdf(repaired, name, timings, settings)
+                doc.warnings.append("the file is cut short after its last object (an interrupted copy?): "
+                                    f"read by {name} with a trailer rebuilt from its catalog")
+                return doc
+    raise first
+
+
+# an object's start ("12 0 obj") and a catalog object that is not in an object stream
+_OBJ_START_RE = re.compile(rb"\d+\s+\d+\s+obj\b")
+_CATALOG_RE = re.compile(rb"(\d+)\s+(\d+)\s+obj\s*<<(?:(?!endobj).){0,2000}?/Type\s*/Catalog\b", re.S)
+
+
+def complete_truncated_end(data: bytes) -> bytes | None:
+    """A PDF cut short after its last object (inside the cross-reference table or trailer, as an
+    interrupted copy leaves it) with a trailer naming its catalog appended, so that the engines'
+    own repair (rebuilding the table by scanning) can read every object; None for any other file.
+    Nothing of the letter is lost: the cut is past the last object."""
+    if data.rstrip().endswith(b"%%EOF"):
+        return None
+    last = data.rfind(b"endobj")
+    if last < 0 or _OBJ_START_RE.search(data, last) is not None:
+        return None  # no object at all, or the cut is inside an object: content is missing
+    catalogs = list(_CATALOG_RE.finditer(data))
+    if not catalogs:
+        return None
+    number, generation = catalogs[-1].group(1), catalogs[-1].group(2)
+    return data + b"\ntrailer\n<< /Root " + number + b" " + generation + b" R >>\nstartxref\n0\n%%EOF\n"
+
+
+def _read_pdf(data: bytes, engine: str, timings: dict[str, float] | None,
+              settings: LayoutSettings = DEFAULT) -> Document:
+    pages_iter = iter(pdf_pages(data, engine))
     raw: list[PageData] = []
     spent = {"read": 0.0, "lines": 0.0}
     clock = time.perf_counter()
@@ -201,6 +346,8 @@ def _pdfplumber_pages(data: bytes) -> Iterator[PageData]:
             raise _pdf_error(exc) from None
         for page in page_list:
             try:
+                if page.rotation:
+                    page = _unrotated(pdf, page)
                 chars = [
                     (c["text"], c["x0"], c["x1"], c["top"], c["bottom"], c["size"], _bold_font(c["fontname"]))
                     for c in page.chars
@@ -216,6 +363,17 @@ def _pdfplumber_pages(data: bytes) -> Iterator[PageData]:
     finally:
         with contextlib.suppress(Exception):  # closing a broken file can fail the same way again
             pdf.close()
+
+
+def _unrotated(pdf: Any, page: Any) -> Any:
+    """The page as drawn, before /Rotate turns it for display (as the pdfium engine reads it):
+    upright text stays upright, instead of every character being dropped as sideways."""
+    from pdfplumber.page import Page as PlumberPage
+
+    page.close()
+    page.page_obj.attrs["Rotate"] = 0
+    page.page_obj.rotate = 0
+    return PlumberPage(pdf, page.page_obj, page_number=page.page_number, initial_doctop=page.initial_doctop)
 
 
 def _pdfium_pages(data: bytes) -> Iterator[PageData]:

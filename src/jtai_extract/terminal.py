@@ -8,6 +8,7 @@ import sys
 from collections.abc import Iterator
 from typing import IO, Any
 
+from .errors import escape_controls
 from .names import display_name
 
 REFRESH_PER_SECOND = 8  # the bar's redraw rate: smooth enough, and cheap over a slow link
@@ -60,7 +61,9 @@ class ProgressBar:
 
     def advance(self, path: str) -> None:
         if self.bar is not None:
-            self.bar.update(self.task, advance=1, description=display_name(path)[:40])
+            from rich.markup import escape
+
+            self.bar.update(self.task, advance=1, description=escape(escape_controls(display_name(path))[:40]))
 
     def message(self, line: str) -> None:
         """One line on stderr (an error line), printed above the bar when there is one."""
@@ -92,6 +95,8 @@ def print_summary(letter: dict[str, Any], console: Any, explain: bool = False, f
     from rich.text import Text
 
     from .output import FINDING_SECTIONS
+
+    letter = printable(letter)
 
     head = Table.grid(padding=(0, 2))
     head.add_column(style="bold", no_wrap=True)
@@ -204,7 +209,7 @@ def render_evidence(item: dict[str, Any], explanation: Any = None) -> list[Any]:
     if explanation is not None:
         from .tag_explain import explanation_lines
 
-        return [Text(line, style="dim" if line.startswith(("    ", "blocked", "rules")) else "italic")
+        return [Text(printable(line), style="dim" if line.startswith(("    ", "blocked", "rules")) else "italic")
                 for line in explanation_lines(explanation)]
     return [Text(f"{ev['label']}: “{ev['text']}” [{ev['start']}:{ev['end']}]", style="dim")
             for ev in item.get("evidence") or []]
@@ -219,3 +224,15 @@ def print_batch_count(console: Any, extracted: int, failed: int, matched: int | 
     if matched is not None:
         letters += f" ({matched} with findings matching the filters)"
     console.print(Text.assemble((letters, "bold"), ", ", (f"{failed} failed", "bold red" if failed else "bold")))
+
+
+def printable(value: Any) -> Any:
+    """``value`` (a letter's JSON) with the control characters of every string escaped, so that
+    an escape sequence in a letter cannot retitle, clear or recolour the terminal it is shown on."""
+    if isinstance(value, str):
+        return escape_controls(value)
+    if isinstance(value, dict):
+        return {k: printable(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [printable(v) for v in value]
+    return value
