@@ -1,4 +1,4 @@
-"""Over the real letters (JTAI_CORPUS, else ../shared/corpus; skipped when absent): a batch of
+"""Over the real letters (JTAI_CORPUS; skipped when it is not set): a batch of
 the corpus plus generated broken inputs. `.ci/run` runs these; the scores are `make eval`."""
 
 from __future__ import annotations
