@@ -220,3 +220,21 @@ def test_text_footnotes_after_their_number_run_on_from_the_body_and_split_by_a_b
     assert text_footnote_start(split, width) == 2
     body = T("A body paragraph that ends the page without any footnote at all.", "and its last line.")
     assert text_footnote_start(body, width) == 2
+
+
+def test_join_lines_keeps_word_hyphens_and_spaces_the_rest():
+    from jtai_extract.layout import join_lines
+
+    assert join_lines(["multi-", "agency work"]) == "multi-agency work"
+    assert join_lines(["aged 9-", "12"]) == "aged 9- 12"  # not a word broken at its hyphen
+    assert join_lines(["risk", "-", "based"]) == "risk - based"
+    assert join_lines(["  one ", "", "two"]) == "one two"
+
+
+def test_a_text_letter_of_a_million_short_lines_joins_in_one_pass():
+    # regression (repro 02): each line was appended to a growing string, and a text of many
+    # short lines took minutes; the pieces are now joined once
+    from jtai_extract.layout import join_lines
+
+    parts = ["x"] * 1_000_000
+    assert join_lines(parts) == " ".join(parts)
