@@ -6,8 +6,6 @@ end of the run, through a temporary file renamed into place: never a half-writte
 from __future__ import annotations
 
 import datetime as dt
-import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -47,35 +45,20 @@ class XlsxWriter(FileWriter):
     def end(self) -> None:
         import xlsxwriter
 
+        from .batch import atomic_path
+
         make_parent(self.target)
         try:
-            fd, tmp = tempfile.mkstemp(dir=self.target.parent, prefix=f".{self.target.name}.", suffix=".tmp")
-            os.close(fd)
+            with atomic_path(self.target) as tmp:
+                book = xlsxwriter.Workbook(str(tmp), {"strings_to_formulas": False, "strings_to_urls": False,
+                                                      "strings_to_numbers": False})
+                header = book.add_format({"bold": True})
+                date = book.add_format({"num_format": DATE_FORMAT})
+                _sheet(book, "letters", LETTER_COLUMNS, self.letters, header, date)
+                _sheet(book, "findings", CSV_COLUMNS, self.findings, header, date)
+                book.close()
         except OSError as exc:
             raise OutputError(str(self.target), "unwritable", exc.strerror or str(exc)) from None
-        try:
-            book = xlsxwriter.Workbook(tmp, {"strings_to_formulas": False, "strings_to_urls": False,
-                                             "strings_to_numbers": False})
-            header = book.add_format({"bold": True})
-            date = book.add_format({"num_format": DATE_FORMAT})
-            _sheet(book, "letters", LETTER_COLUMNS, self.letters, header, date)
-            _sheet(book, "findings", CSV_COLUMNS, self.findings, header, date)
-            book.close()
-            os.chmod(tmp, _new_file_mode())  # mkstemp made it private; the workbook is an ordinary file
-            os.replace(tmp, self.target)
-        except OSError as exc:
-            Path(tmp).unlink(missing_ok=True)
-            raise OutputError(str(self.target), "unwritable", exc.strerror or str(exc)) from None
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-
-
-def _new_file_mode() -> int:
-    """The mode an ordinary new file gets (0o666 less the umask)."""
-    umask = os.umask(0)
-    os.umask(umask)
-    return 0o666 & ~umask
 
 
 def _sheet(book: Any, name: str, columns: list[str], rows: list[list[Any]], header: Any, date: Any) -> None:
