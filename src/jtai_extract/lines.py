@@ -114,6 +114,9 @@ def dedupe_glyphs(row: list[RawChar], settings: LayoutSettings = DEFAULT) -> lis
     kept: list[RawChar] = []
     for ch in row:
         limit = settings.duplicate_distance * ch[5]
+        if not kept or ch[1] - kept[-1][1] > limit:  # sorted by x0: no kept glyph is near enough
+            kept.append(ch)
+            continue
         for back in range(1, min(DUPLICATE_LOOKBACK, len(kept)) + 1):
             other = kept[-back]
             if other[0] == ch[0] and abs(other[1] - ch[1]) <= limit and abs(other[4] - ch[4]) <= limit:
