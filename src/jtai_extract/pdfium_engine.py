@@ -115,6 +115,8 @@ class _TextPage:
             size, bold, unmapped = self._styled(first, key)
             if unmapped:
                 word = self._mapped(word, start)
+                if not word:
+                    continue
             x0, _, top, bottom = self.box(first)
             if text[end - 1] in SOFT_HYPHENS and end - start > 1:  # a generated hyphen has no box
                 x1 = self.box(end - 2)[1] + 0.3 * size
