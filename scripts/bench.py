@@ -38,6 +38,9 @@ EXE = str(Path(sys.executable).parent / "jtai-extract")
 ENGINES = ("pdfium", "pdfplumber")  # the default first
 STAGES = ("read", "lines", "layout", "sections_fields", "tagging", "serialise")
 RSS_POLL_SECONDS = 0.2
+ONE_LETTER_TARGET_S = 1.0  # the issue's targets, printed next to the figures they apply to
+WORKER_MEMORY_TARGET_MB = 250
+FLOOR_TARGETS = {"pdfium": 2.0, "pdfplumber": 1.10}  # an engine's total over its library's floor
 
 
 def timed(fn: Callable[[], object], runs: int) -> float:
@@ -98,14 +101,6 @@ def median_runs(source: Source, engine: str, tagger: Tagger, runs: int) -> dict[
     return {k: statistics.median(s.get(k, 0.0) for s in samples) for k in samples[0]}
 
 
-def peak_rss_mb(cmd: list[str]) -> float:
-    """Peak resident memory of the largest process a command runs (itself or a worker)."""
-    probe = ("import resource, subprocess, sys; subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL); "
-             "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)")
-    out = subprocess.run([sys.executable, "-c", probe, *cmd], capture_output=True, text=True, check=True)
-    return int(out.stdout.strip()) / 1024
-
-
 def wall(cmd: list[str], runs: int) -> float:
     return timed(lambda: subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL), runs)
 
@@ -121,7 +116,8 @@ def _rss_kb(pid: int) -> int:
     return 0
 
 
-def _descendants(pid: int) -> list[int]:
+def _descendants(pid: int) -> list[tuple[int, int]]:
+    """Every process below ``pid``, as (pid, depth): 1 for its children, 2 for theirs..."""
     children: dict[int, list[int]] = {}
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
@@ -132,25 +128,35 @@ def _descendants(pid: int) -> list[int]:
         except (OSError, ValueError, IndexError):
             continue
         children.setdefault(ppid, []).append(int(entry))
-    found, todo = [], [pid]
+    found, todo = [], [(pid, 0)]
     while todo:
-        for child in children.get(todo.pop(), []):
-            found.append(child)
-            todo.append(child)
+        parent, depth = todo.pop()
+        for child in children.get(parent, []):
+            found.append((child, depth + 1))
+            todo.append((child, depth + 1))
     return found
 
 
-def batch_with_memory(cmd: list[str]) -> tuple[float, list[tuple[float, int, int]]]:
-    """Run a batch; every RSS_POLL_SECONDS sample (time, main process RSS, largest worker RSS) in kB."""
-    samples: list[tuple[float, int, int]] = []
+# one sample: (seconds since start, main process RSS, {pid: RSS} of the helper processes it
+# started itself (the worker server, the resource tracker), {pid: RSS} of the workers (started
+# by the worker server)), in kB
+Sample = tuple[float, int, dict[int, int], dict[int, int]]
+
+
+def run_with_memory(cmd: list[str]) -> tuple[float, list[Sample]]:
+    """Run a command; every RSS_POLL_SECONDS, the RSS of each process of its tree."""
+    samples: list[Sample] = []
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     done = threading.Event()
 
     def poll() -> None:
         while not done.is_set():
-            workers = [_rss_kb(p) for p in _descendants(proc.pid)]
-            samples.append((time.perf_counter() - start, _rss_kb(proc.pid), max(workers, default=0)))
+            helpers: dict[int, int] = {}
+            workers: dict[int, int] = {}
+            for pid, depth in _descendants(proc.pid):
+                (helpers if depth == 1 else workers)[pid] = _rss_kb(pid)
+            samples.append((time.perf_counter() - start, _rss_kb(proc.pid), helpers, workers))
             done.wait(RSS_POLL_SECONDS)
 
     thread = threading.Thread(target=poll, daemon=True)
@@ -162,13 +168,34 @@ def batch_with_memory(cmd: list[str]) -> tuple[float, list[tuple[float, int, int
     return elapsed, samples
 
 
-def _phase_peak(samples: list[tuple[float, int, int]], column: int, lo: float, hi: float) -> float:
-    """The largest RSS (MB) sampled between fractions lo and hi of the run."""
-    if not samples:
-        return 0.0
-    end = samples[-1][0] or 1.0
-    values = [s[column] for s in samples if lo * end <= s[0] <= hi * end]
-    return max(values, default=0) / 1024
+def _tree_kb(sample: Sample) -> int:
+    return sample[1] + sum(sample[2].values()) + sum(sample[3].values())
+
+
+FIFTHS = [(i / 5, (i + 1) / 5) for i in range(5)]
+
+
+def _fifths(samples: list[Sample], value: Callable[[Sample], int]) -> list[float]:
+    """The largest value (MB) sampled in each fifth of the run."""
+    end = samples[-1][0] if samples else 1.0
+    return [max((value(s) for s in samples if lo * end <= s[0] <= hi * end), default=0) / 1024
+            for lo, hi in FIFTHS]
+
+
+def _per_worker_fifths(samples: list[Sample]) -> dict[int, list[float]]:
+    """Each worker's (by pid, in the order they started) peak RSS (MB) in each fifth of the run."""
+    end = samples[-1][0] if samples else 1.0
+    out: dict[int, list[float]] = {}
+    for t, _, _, workers in samples:
+        fifth = min(int(5 * t / (end or 1.0)), 4)
+        for pid, kb in workers.items():
+            row = out.setdefault(pid, [0.0] * 5)
+            row[fifth] = max(row[fifth], kb / 1024)
+    return out
+
+
+def _mb(values: list[float]) -> str:
+    return " / ".join(f"{v:.0f}" if v else "-" for v in values)
 
 
 def html_figures(pdfs: list[Path], tagger: Tagger, runs: int) -> None:
@@ -247,17 +274,19 @@ def main() -> int:
             print(f"{label} stage {stage} (median per letter): {med.get(f'{engine}_{stage}', 0) * 1000:.1f} ms")
         print(f"{label} total (median per letter): {med[f'{engine}_total'] * 1000:.1f} ms")
         print(f"{label} read / floor (median of per-letter ratios): {med[f'ratio_{engine}_read_over_floor']:.3f} ratio")
-        ratio = med[f"ratio_{engine}_total_over_floor"]
-        print(f"{label} total / floor (median of per-letter ratios): {ratio:.3f} ratio")
-        print(f"{label} total / floor (slowest letter): {worst[f'ratio_{engine}_total_over_floor']:.3f} ratio")
+        ratio, target = med[f"ratio_{engine}_total_over_floor"], FLOOR_TARGETS[engine]
+        print(f"{label} total / floor (median of per-letter ratios): {ratio:.3f} ratio (target: at most {target})")
+        print(f"{label} total / floor (slowest letter): {worst[f'ratio_{engine}_total_over_floor']:.3f} ratio "
+              f"(target: at most {target})")
     print(f"pdfplumber total / pdfium total (median of per-letter ratios): "
           f"{med['ratio_pdfplumber_over_pdfium']:.1f} ratio")
     if pdftotext:
         print(f"pdftotext (median per letter): {med['pdftotext'] * 1000:.1f} ms")
         print(f"pdfium total / pdftotext (median of per-letter ratios): "
-              f"{med['ratio_pdfium_total_over_pdftotext']:.2f} ratio")
+              f"{med['ratio_pdfium_total_over_pdftotext']:.2f} ratio (target: at most 1.0)")
     else:
-        print("pdftotext: not installed (apt-get install poppler-utils) - skipped")
+        print("pdftotext: NOT INSTALLED - the pdfium total / pdftotext figure is missing "
+              "(install poppler-utils: apt-get install poppler-utils)")
 
     one = str(pdfs[0])
     import_spacy = wall([sys.executable, "-c", "import spacy"], 3)
@@ -268,8 +297,13 @@ def main() -> int:
     print(f"start-up import spacy and build the tagger: {(build - python) * 1000:.0f} ms")
     print(f"start-up jtai-extract --version: {wall([EXE, '--version'], 5) * 1000:.0f} ms")
     one_wall = wall([EXE, one, '--json'], 5)
-    print(f"one-letter run wall, default engine, fresh process ({pdfs[0].name}): {one_wall * 1000:.0f} ms")
-    print(f"one-letter run peak memory: {peak_rss_mb([EXE, one, '--json']):.0f} MB")
+    print(f"one-letter run wall, default engine, fresh process ({pdfs[0].name}): {one_wall * 1000:.0f} ms "
+          f"(target: at most {ONE_LETTER_TARGET_S * 1000:.0f} ms on an idle machine)")
+    _, samples = run_with_memory([EXE, one, '--json'])
+    tree = max((_tree_kb(s) for s in samples), default=0) / 1024
+    largest = max((max([s[1], *s[2].values(), *s[3].values()]) for s in samples), default=0) / 1024
+    print(f"one-letter run peak memory, whole process tree (main, worker server, workers): {tree:.0f} MB")
+    print(f"one-letter run peak memory, largest process of the tree: {largest:.0f} MB")
     # a closed pipe ends the run at once: the first letter, then the workers are stopped
     head = wall(["sh", "-c", f"{shlex.quote(EXE)} {shlex.quote(str(args.pdf_dir))} --jsonl | head -n1 >/dev/null"], 3)
     print(f"--jsonl | head -n1 over the folder: {head * 1000:.0f} ms")
@@ -286,13 +320,24 @@ def main() -> int:
             for n in range(args.batch_size):  # the corpus repeated, as links
                 src = every[n % len(every)]
                 (Path(tmp) / f"{n:04d}-{src.name}").symlink_to(src.resolve())
-            elapsed, samples = batch_with_memory([EXE, tmp, "--jsonl", "--jobs", "2"])
+            elapsed, samples = run_with_memory([EXE, tmp, "--jsonl", "--jobs", "2"])
         print(f"long batch ({args.batch_size} letters, --jobs 2) wall: {elapsed:.1f} s")
         print(f"long batch letters per second: {args.batch_size / elapsed:.1f} letters/s")
-        for column, who in ((2, "largest worker"), (1, "main process")):
-            first, mid, last = (_phase_peak(samples, column, lo, hi) for lo, hi in ((0, 0.2), (0.4, 0.6), (0.8, 1.0)))
-            print(f"long batch peak memory, {who}, first/middle/last fifth of the run: "
-                  f"{first:.0f} / {mid:.0f} / {last:.0f} MB")
+        per_worker = _per_worker_fifths(samples)
+        print(f"long batch workers: {len(per_worker)} count (replaced workers count again)")
+        for n, row in enumerate(per_worker.values(), 1):
+            print(f"long batch peak memory, worker {n}, each fifth of the run: {_mb(row)} MB")
+        worst = [max((row[i] for row in per_worker.values()), default=0.0) for i in range(5)]
+        print(f"long batch peak memory per worker (the largest), each fifth of the run: {_mb(worst)} MB "
+              f"(target: at most {WORKER_MEMORY_TARGET_MB} MB, not growing)")
+        growth = max((row[4] - next(v for v in row if v) for row in per_worker.values() if row[4]), default=0.0)
+        print(f"long batch growth per worker, its last fifth - its first fifth (the most any grew): {growth:+.0f} MB")
+        main_mb = _mb(_fifths(samples, lambda s: s[1]))
+        print(f"long batch peak memory, main process, each fifth of the run: {main_mb} MB")
+        print(f"long batch peak memory, worker server and helpers, each fifth of the run: "
+              f"{_mb(_fifths(samples, lambda s: sum(s[2].values())))} MB")
+        tree_mb = _mb(_fifths(samples, _tree_kb))
+        print(f"long batch peak memory, whole process tree, each fifth of the run: {tree_mb} MB")
     html_figures(pdfs, tagger, args.runs)
     return 0
 

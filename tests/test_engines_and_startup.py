@@ -61,3 +61,60 @@ def test_an_existing_file_is_replaced_whole(tmp_path):
     target.write_text("old")
     write_atomic(target, "new")
     assert target.read_text() == "new" and [p.name for p in tmp_path.iterdir()] == ["letter.json"]
+
+
+@pytest.mark.parametrize("name", sorted(p.stem for p in SAMPLES.glob("*.pdf")))
+def test_pdfplumber_engine_delivers_exactly_pdfplumbers_own_chars_and_shapes(name):
+    """The engine reads page.layout itself (faster than page.chars): the values must not differ."""
+    import pdfplumber
+
+    from jtai_extract.readers import _bold_font, _pdfplumber_pages, visible_colour
+
+    data = (SAMPLES / f"{name}.pdf").read_bytes()
+    expected = []
+    with pdfplumber.open(SAMPLES / f"{name}.pdf") as pdf:
+        for page in pdf.pages:
+            chars = [(c["text"], c["x0"], c["x1"], c["top"], c["bottom"], c["size"], _bold_font(c["fontname"]))
+                     for c in page.chars if c["upright"]]
+            shapes = [(float(o["x0"]), float(o["top"]), float(o["x1"]), float(o["bottom"]))
+                      for kind in ("rects", "lines", "curves") for o in getattr(page, kind)
+                      if (o["fill"] and visible_colour(o["non_stroking_color"]))
+                      or (o["stroke"] and visible_colour(o["stroking_color"]))]
+            expected.append((float(page.width), float(page.height), chars, shapes, 0))
+    assert list(_pdfplumber_pages(data)) == expected
+
+
+def test_the_worker_server_preloads_pdfplumber_only_for_its_engine():
+    from multiprocessing import forkserver
+
+    from jtai_extract.workers import context
+
+    context("pdfium")
+    assert "pdfplumber" not in forkserver._forkserver._preload_modules
+    context("pdfplumber")
+    assert "pdfplumber" in forkserver._forkserver._preload_modules
+
+
+def test_a_pdfium_worker_does_not_import_pdfplumber():
+    code = ("import sys; from jtai_extract.batch import init_worker; init_worker('pdfium', None, preload=True); "
+            "print(sorted(m for m in ('pdfplumber', 'pdfminer') if m in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert done.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_the_engine_that_maps_more_glyphs_is_kept(monkeypatch):
+    from jtai_extract import readers
+    from jtai_extract.document import Document
+
+    unmapped = {"pdfium": 40, "pdfplumber": 3}
+
+    def fake_read(data, engine, timings, settings=None):
+        return Document(pages=[], format="pdf", engine=engine, unmapped=unmapped[engine])
+
+    monkeypatch.setattr(readers, "_read_pdf", fake_read)
+    monkeypatch.setattr(readers, "check_pdf_content", lambda data, limit: None)
+    source = readers.Source("letter.pdf", b"%PDF-1.7\n")
+    doc = readers.read(source, "pdfium")
+    assert doc.engine == "pdfplumber" and "pdfium could not map 40 glyph(s)" in doc.warnings[-1]
+    unmapped["pdfplumber"] = 40  # no better: the chosen engine's reading stays
+    assert readers.read(source, "pdfium").engine == "pdfium"

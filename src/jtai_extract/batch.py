@@ -132,9 +132,11 @@ def init_worker(engine: str | None, taxonomy: str | None, preload: bool = False)
     _WORKER["engine"] = engine or DEFAULT_ENGINE
     _WORKER["taxonomy"] = taxonomy
     _WORKER["tagger"] = None
-    if preload:
-        import pdfplumber  # noqa: F401 - imported once, before the first input's clock starts
+    if preload:  # imported once, before the first input's clock starts; pdfplumber only for its engine
         import pypdfium2  # noqa: F401
+
+        if _WORKER["engine"] == "pdfplumber":
+            import pdfplumber  # noqa: F401
 
         from . import pipeline  # noqa: F401
 

@@ -70,6 +70,7 @@ class Document:
     # what the reader had to do or was told (another engine read it, the text was not UTF-8,
     # the PDF library's own warnings): reported in the letter's ``warnings``
     warnings: list[str] = field(default_factory=list)
+    unmapped: int = 0  # glyphs the PDF gives no Unicode for (a font without /ToUnicode)
 
     @property
     def has_layout(self) -> bool:

@@ -15,6 +15,7 @@ the innermost frame it is printed in.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 
 from .document import Document, Frame, Line, Rect
@@ -22,6 +23,20 @@ from .settings import DEFAULT, LayoutSettings
 
 # (text, x0, x1, top, bottom, size, bold)
 RawChar = tuple[str, float, float, float, float, float, bool]
+
+# A glyph the PDF gives no Unicode for (a font without /ToUnicode): the engines deliver one of a
+# symbol font (Wingdings, Symbol...) as UNMAPPED_SYMBOL, and leave out pdfminer's "(cid:N)" junk
+# of a text font. Alone at the start of a line before a gap, the symbol glyph is a bullet.
+UNMAPPED_SYMBOL = "\ufffc"
+BULLET = "\u2022"
+SYMBOL_FONT_RE = re.compile(r"wingding|webding|symbol|dingbat|zapf|marlett|bookshelf", re.I)
+CID_RE = re.compile(r"\(cid:\d+\)")  # pdfminer's text for a glyph with no Unicode mapping
+
+
+def symbol_font(name: str) -> bool:
+    """Whether a font (by its PDF name, "ABCDEF+Wingdings-Regular") draws symbols, not letters."""
+    return SYMBOL_FONT_RE.search(name) is not None
+
 
 LIGATURES = str.maketrans({"\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl", "\ufb03": "ffi", "\ufb04": "ffl"})
 DUPLICATE_LOOKBACK = 4  # a glyph's duplicate sits among the few glyphs just before it (sorted by x)
@@ -99,6 +114,9 @@ def dedupe_glyphs(row: list[RawChar], settings: LayoutSettings = DEFAULT) -> lis
     kept: list[RawChar] = []
     for ch in row:
         limit = settings.duplicate_distance * ch[5]
+        if not kept or ch[1] - kept[-1][1] > limit:  # sorted by x0: no kept glyph is near enough
+            kept.append(ch)
+            continue
         for back in range(1, min(DUPLICATE_LOOKBACK, len(kept)) + 1):
             other = kept[-back]
             if other[0] == ch[0] and abs(other[1] - ch[1]) <= limit and abs(other[4] - ch[4]) <= limit:
@@ -123,6 +141,8 @@ def _segments(row: list[RawChar], size: float, page: int, settings: LayoutSettin
 
     def flush() -> None:
         text = "".join(parts).strip().translate(LIGATURES)
+        if UNMAPPED_SYMBOL in text:
+            text = _unmapped_symbols(text)
         glyphs = [c for c in seg if not c[0].isspace()]
         if text and glyphs:
             bold = sum(c[6] for c in glyphs) >= 0.6 * len(glyphs)
@@ -166,6 +186,14 @@ def _segments(row: list[RawChar], size: float, page: int, settings: LayoutSettin
         parts.append(text)
     flush()
     return segments
+
+
+def _unmapped_symbols(text: str) -> str:
+    """A line's text with its unmapped symbol glyphs: the one opening the line before a gap (or
+    alone on it) is a bullet; any other is left out."""
+    bullet = text[0] == UNMAPPED_SYMBOL and text[1:2] in ("", " ")
+    rest = " ".join(text[1 if bullet else 0:].replace(UNMAPPED_SYMBOL, " ").split())
+    return f"{BULLET} {rest}".rstrip() if bullet else rest
 
 
 # --- the document's units: body size (em) and line pitch -------------------------------------

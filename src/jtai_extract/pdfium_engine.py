@@ -13,12 +13,15 @@ from typing import Any
 
 from .document import Rect
 from .errors import ExtractError
-from .lines import RawChar
+from .lines import UNMAPPED_SYMBOL, RawChar, symbol_font
 
 BOLD_WEIGHT = 600
 SOFT_HYPHENS = "\ufffe\x02"  # how pdfium marks a hyphen at a line end
 # a word ends at white space or after pdfium's line-end hyphen mark (it joins the two halves)
 WORD_RE = re.compile(r"[^\s\ufffe\x02]+[\ufffe\x02]?|[\ufffe\x02]")
+
+
+_address = ctypes.c_void_p.from_buffer  # a pointer's address, a third of ctypes.cast's cost
 
 
 class _TextPage:
@@ -35,7 +38,8 @@ class _TextPage:
         self.matrix = raw.FS_MATRIX()
         self.name = ctypes.create_string_buffer(128)
         self.flags = ctypes.c_int()
-        self.styles: dict[int, tuple[float, bool]] = {}  # text object -> (size, bold)
+        self.styles: dict[int, tuple[float, bool, bool]] = {}  # text object -> (size, bold, unmapped)
+        self.unmapped = 0  # glyphs with no Unicode mapping (a font without /ToUnicode)
 
     def box(self, i: int) -> tuple[float, float, float, float]:
         """x0, x1, top, bottom of character i (top-left origin, as pdfplumber)."""
@@ -45,23 +49,50 @@ class _TextPage:
 
     def style(self, i: int) -> tuple[float, bool]:
         """Effective size and boldness of character i; asked once per text object."""
-        key = ctypes.cast(self.raw.FPDFText_GetTextObject(self.tp, i), ctypes.c_void_p).value or 0
+        found = self._styled(i)
+        return found[0], found[1]
+
+    def _object(self, i: int) -> int:
+        """The text object character i was drawn by (0: none, PDFium generated the character)."""
+        return _address(self.raw.FPDFText_GetTextObject(self.tp, i)).value or 0
+
+    def _styled(self, i: int, key: int | None = None) -> tuple[float, bool, bool]:
+        key = self._object(i) if key is None else key
         found = self.styles.get(key)
         if found is None:
             found = self.styles[key] = self._style(i)
         return found
 
-    def _style(self, i: int) -> tuple[float, bool]:
+    def _font_name(self, i: int) -> str:
+        n = self.raw.FPDFText_GetFontInfo(self.tp, i, self.name, len(self.name), ctypes.byref(self.flags))
+        return self.name.raw[: max(n - 1, 0)].decode("latin-1")
+
+    def _style(self, i: int) -> tuple[float, bool, bool]:
         # nominal size times the text matrix's vertical scale, as pdfplumber reports it (some
-        # PDFs set 1pt text in a scaled matrix)
+        # PDFs set 1pt text in a scaled matrix); and whether the text object's first glyph has
+        # no Unicode mapping
         raw, m = self.raw, self.matrix
         raw.FPDFText_GetMatrix(self.tp, i, m)
         size = raw.FPDFText_GetFontSize(self.tp, i) * (m.c * m.c + m.d * m.d) ** 0.5
         weight = raw.FPDFText_GetFontWeight(self.tp, i)
+        unmapped = raw.FPDFText_HasUnicodeMapError(self.tp, i) == 1
         if weight > 0:
-            return size, weight >= BOLD_WEIGHT
-        n = raw.FPDFText_GetFontInfo(self.tp, i, self.name, len(self.name), ctypes.byref(self.flags))
-        return size, self.bold_font(self.name.raw[: max(n - 1, 0)].decode("latin-1"))
+            return size, weight >= BOLD_WEIGHT, unmapped
+        return size, self.bold_font(self._font_name(i)), unmapped
+
+    def _mapped(self, word: str, start: int) -> str:
+        """A word whose text object has unmapped glyphs: each such glyph of a symbol font
+        becomes UNMAPPED_SYMBOL (one of a text font keeps the character PDFium guessed), and
+        the characters PDFium made up next to them (no glyph drawn) are left out."""
+        out = list(word)
+        for k in range(len(word)):
+            if self.raw.FPDFText_HasUnicodeMapError(self.tp, start + k) == 1:
+                self.unmapped += 1
+                if symbol_font(self._font_name(start + k)):
+                    out[k] = UNMAPPED_SYMBOL
+            elif not self._object(start + k):
+                out[k] = ""
+        return "".join(out)
 
     def words(self) -> list[RawChar]:
         """Each word as one RawChar; a trailing raised footnote number as its own; a space the
@@ -73,8 +104,20 @@ class _TextPage:
         for m in WORD_RE.finditer(text[:count]):
             start, end = m.span()
             word = m.group().replace("\ufffe", "-").replace("\x02", "-")
-            size, bold = self.style(start)
-            x0, _, top, bottom = self.box(start)
+            first, key = start, self._object(start)
+            if not key and text[start] not in SOFT_HYPHENS:
+                # characters PDFium made up, no glyph drawn (a font without a Unicode mapping):
+                # the word is placed at its first drawn glyph; nothing drawn, no word
+                first = next((k for k in range(start, end) if self._object(k)), end)
+                if first == end:
+                    continue
+                key = self._object(first)
+            size, bold, unmapped = self._styled(first, key)
+            if unmapped:
+                word = self._mapped(word, start)
+                if not word:
+                    continue
+            x0, _, top, bottom = self.box(first)
             if text[end - 1] in SOFT_HYPHENS and end - start > 1:  # a generated hyphen has no box
                 x1 = self.box(end - 2)[1] + 0.3 * size
             else:
@@ -193,7 +236,7 @@ def _compose(inner: tuple[float, ...], outer: tuple[float, ...]) -> tuple[float,
 
 def pdfium_pages(data: bytes, bold_font: Callable[[str], bool],
                  pdf_error: Callable[[Exception], ExtractError]
-                 ) -> Iterator[tuple[float, float, list[RawChar], list[Rect]]]:
+                 ) -> Iterator[tuple[float, float, list[RawChar], list[Rect], int]]:
     import pypdfium2 as pdfium
     import pypdfium2.raw as raw
 
@@ -212,9 +255,10 @@ def pdfium_pages(data: bytes, bold_font: Callable[[str], bool],
                 raise pdf_error(exc) from None
             width, height = page.get_size()
             shapes, texts = _objects(raw, page.raw, height)
-            words = _embolden(_TextPage(raw, textpage, height, bold_font).words(), fake_bold_regions(texts))
+            text = _TextPage(raw, textpage, height, bold_font)
+            words = _embolden(text.words(), fake_bold_regions(texts))
             textpage.close()
             page.close()
-            yield width, height, words, shapes
+            yield width, height, words, shapes, text.unmapped
     finally:
         pdf.close()

@@ -24,7 +24,17 @@ from typing import Any
 from .document import Document, Line, Page, Rect
 from .errors import ExtractError
 from .limits import DEFAULT_LIMITS, Limits, check_pdf_content, too_large_input
-from .lines import RawChar, assign_frames, body_size, chars_to_lines, frames_of, line_pitch
+from .lines import (
+    CID_RE,
+    UNMAPPED_SYMBOL,
+    RawChar,
+    assign_frames,
+    body_size,
+    chars_to_lines,
+    frames_of,
+    line_pitch,
+    symbol_font,
+)
 from .settings import DEFAULT, LayoutSettings
 
 ENGINES = ("pdfium", "pdfplumber")
@@ -179,7 +189,8 @@ def read(source: Source, engine: str = DEFAULT_ENGINE, timings: dict[str, float]
     check_pdf_content(source.data, (limits or DEFAULT_LIMITS).max_content_bytes)
     other = next(e for e in ENGINES if e != engine)
     try:
-        return _read_pdf(source.data, engine, timings, settings)
+        doc = _read_pdf(source.data, engine, timings, settings)
+        return _fewer_unmapped(doc, source.data, other, timings, settings) if doc.unmapped else doc
     except ExtractError as exc:
         if exc.code != "unreadable":
             raise
@@ -198,6 +209,22 @@ def read(source: Source, engine: str = DEFAULT_ENGINE, timings: dict[str, float]
                                     f"read by {name} with a trailer rebuilt from its catalog")
                 return doc
     raise first
+
+
+def _fewer_unmapped(doc: Document, data: bytes, other: str, timings: dict[str, float] | None,
+                    settings: LayoutSettings) -> Document:
+    """A letter with glyphs that have no Unicode mapping: the two engines guess differently
+    (pdfminer decodes more embedded fonts, PDFium falls back to the glyph codes), so it is read
+    with the other engine too, and the reading that left fewer glyphs unmapped is kept."""
+    try:
+        second = _read_pdf(data, other, timings, settings)
+    except ExtractError:
+        return doc
+    if second.unmapped >= doc.unmapped:
+        return doc
+    second.warnings.append(f"read with {other}: {doc.engine} could not map {doc.unmapped} glyph(s) to text, "
+                           f"{other} {second.unmapped}")
+    return second
 
 
 # an object's start ("12 0 obj") and a catalog object that is not in an object stream
@@ -244,15 +271,19 @@ def document_from_pages(raw: list[PageData], engine: str, settings: LayoutSettin
     """The document from an engine's pages: characters grouped into lines, shapes into frames
     (``scripts/eval.py`` reads each letter once and rebuilds it under other settings)."""
     pages: list[Page] = []
-    n_chars = 0
-    for number, (width, height, chars, graphics) in enumerate(raw, 1):
+    n_chars = unmapped = 0
+    for number, (width, height, chars, graphics, no_unicode) in enumerate(raw, 1):
         n_chars += sum(len(c[0]) for c in chars)  # the pdfium engine delivers words
+        unmapped += no_unicode
         pages.append(Page(number, width, height, chars_to_lines(chars, number, settings), graphics=graphics))
     if not pages:
         raise ExtractError("unreadable", "the PDF has no pages")
     if n_chars < MIN_TEXT_CHARS:
         raise ExtractError("no_text_layer", "the PDF has no text layer (a scan?); run OCR first")
-    doc = Document(pages=pages, format="pdf", engine=engine)
+    doc = Document(pages=pages, format="pdf", engine=engine, unmapped=unmapped)
+    if unmapped:
+        doc.warnings.append(f"{unmapped} glyph(s) have no Unicode mapping in the PDF (a font without /ToUnicode): "
+                            "some text may be wrong or missing; symbol glyphs opening a line are read as bullets")
     add_frames(doc, settings)
     return doc
 
@@ -294,11 +325,13 @@ def _pdf_error(exc: Exception) -> ExtractError:
     return ExtractError("unreadable", "the PDF is damaged or truncated and cannot be parsed")
 
 
-PageData = tuple[float, float, list[RawChar], list[Rect]]  # width, height, characters, drawn shapes
+# width, height, characters, drawn shapes, glyphs with no Unicode mapping
+PageData = tuple[float, float, list[RawChar], list[Rect], int]
 
 
 def pdf_pages(data: bytes, engine: str = DEFAULT_ENGINE) -> Iterator[PageData]:
-    """Each page's (width, height, characters, drawn shapes) from the chosen engine."""
+    """Each page's (width, height, characters, drawn shapes, unmapped glyphs) from the chosen
+    engine."""
     return _pdfium_pages(data) if engine == "pdfium" else _pdfplumber_pages(data)
 
 
@@ -319,15 +352,78 @@ def visible_colour(colour: object) -> bool:
 WHITE_INK = 0.05  # colour components within this of white paper do not show (white-filled boxes)
 
 
-def _pdfplumber_shapes(page: object) -> list[Rect]:
+def _pdfplumber_shapes(page: Any, found: dict[str, list[Any]]) -> list[Rect]:
+    """The boxes of the visible rectangles, rules and curves, in pdfplumber's order (rects,
+    lines, curves) and coordinates."""
+    from pdfplumber.utils import resolve_all
+
+    height, (mb_x0, mb_top) = page.height, page.mediabox[:2]
     shapes: list[Rect] = []
-    for kind in ("rects", "lines", "curves"):
-        for obj in getattr(page, kind):
-            filled = obj.get("fill") and visible_colour(obj.get("non_stroking_color"))
-            stroked = obj.get("stroke") and visible_colour(obj.get("stroking_color"))
+    for kind in ("rect", "line", "curve"):
+        for obj in found.get(kind, ()):
+            filled = obj.fill and visible_colour(resolve_all(obj.non_stroking_color))
+            stroked = obj.stroke and visible_colour(resolve_all(obj.stroking_color))
             if filled or stroked:
-                shapes.append((float(obj["x0"]), float(obj["top"]), float(obj["x1"]), float(obj["bottom"])))
+                x0, x1 = (obj.x0 + mb_x0, obj.x1 + mb_x0) if mb_x0 != 0 else (obj.x0, obj.x1)
+                shapes.append((float(x0), float(height - obj.y1 + mb_top), float(x1),
+                               float(height - obj.y0 + mb_top)))
     return shapes
+
+
+_KINDS: dict[type, str] = {}  # a pdfminer layout class -> pdfplumber's object_type ("LTRect" -> "rect")
+
+
+def _pdfplumber_objects(page: Any) -> tuple[list[RawChar], dict[str, list[Any]], int]:
+    """A page's upright characters, its drawn shapes by kind and how many glyphs have no
+    Unicode mapping, with exactly the values of pdfplumber's ``page.chars`` and
+    ``page.rects``/``lines``/``curves``, read straight from ``page.layout``: pdfplumber's own
+    ``page.objects`` builds a dictionary of every attribute for every object, which costs more
+    than a tenth of the reading and is not needed here. An unmapped glyph ("(cid:N)") of a
+    symbol font is delivered as ``UNMAPPED_SYMBOL``; one of a text font is left out."""
+    from unicodedata import normalize as normalize_unicode
+
+    from pdfminer.layout import LTChar, LTContainer
+    from pdfplumber.page import fix_fontname_bytes
+
+    height, (mb_x0, mb_top) = page.height, page.mediabox[:2]
+    norm = page.pdf.unicode_norm
+    chars: list[RawChar] = []
+    shapes: dict[str, list[Any]] = {}
+    bold: dict[Any, bool] = {}
+    unmapped = 0
+
+    def walk(objs: list[Any]) -> None:
+        nonlocal unmapped
+        for obj in objs:
+            if isinstance(obj, LTChar):
+                if not obj.upright:
+                    continue
+                font = obj.fontname
+                is_bold = bold.get(font)
+                if is_bold is None:
+                    name = fix_fontname_bytes(font) if isinstance(font, bytes) else font
+                    is_bold = bold[font] = _bold_font(str(name))
+                text = obj.get_text()
+                if text[:5] == "(cid:" and CID_RE.fullmatch(text):
+                    unmapped += 1
+                    name = fix_fontname_bytes(font) if isinstance(font, bytes) else font
+                    if not symbol_font(str(name)):
+                        continue
+                    text = UNMAPPED_SYMBOL
+                elif norm is not None:
+                    text = normalize_unicode(norm, text)
+                x0, x1 = (obj.x0 + mb_x0, obj.x1 + mb_x0) if mb_x0 != 0 else (obj.x0, obj.x1)
+                chars.append((text, x0, x1, height - obj.y1 + mb_top, height - obj.y0 + mb_top, obj.size, is_bold))
+            elif isinstance(obj, LTContainer):
+                walk(obj._objs)
+            else:
+                kind = _KINDS.get(type(obj))
+                if kind is None:
+                    kind = _KINDS[type(obj)] = re.sub(r"^LT", "", type(obj).__name__).lower()
+                shapes.setdefault(kind, []).append(obj)
+
+    walk(page.layout._objs)
+    return chars, shapes, unmapped
 
 
 def _pdfplumber_pages(data: bytes) -> Iterator[PageData]:
@@ -348,18 +444,14 @@ def _pdfplumber_pages(data: bytes) -> Iterator[PageData]:
             try:
                 if page.rotation:
                     page = _unrotated(pdf, page)
-                chars = [
-                    (c["text"], c["x0"], c["x1"], c["top"], c["bottom"], c["size"], _bold_font(c["fontname"]))
-                    for c in page.chars
-                    if c.get("upright", True)
-                ]
-                shapes = _pdfplumber_shapes(page)
+                chars, found, unmapped = _pdfplumber_objects(page)
+                shapes = _pdfplumber_shapes(page, found)
                 width, height = float(page.width), float(page.height)
             except Exception as exc:
                 raise _pdf_error(exc) from None
             finally:
                 page.close()  # drop pdfplumber's per-page caches: memory stays flat
-            yield width, height, chars, shapes
+            yield width, height, chars, shapes, unmapped
     finally:
         with contextlib.suppress(Exception):  # closing a broken file can fail the same way again
             pdf.close()

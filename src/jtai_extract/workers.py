@@ -44,15 +44,18 @@ MAX_START_FAILURES = 3  # workers dying before they are ready, in a row: the poo
 JOIN_TIMEOUT_S = 1.0  # waiting for a killed worker to be reaped
 PR_SET_PDEATHSIG = 1  # linux/prctl.h
 # imported by the worker server before it forks: the pipeline and tagger (_worker_preload), and
-# the command line, which a worker started from the installed command imports again as its main
+# the command line, which a worker started from the installed command imports again as its main;
+# pdfplumber (and pdfminer) only for the engine that reads with it
 PRELOAD = ["jtai_extract._worker_preload", "jtai_extract.cli"]
+ENGINE_PRELOAD = {"pdfplumber": ["pdfplumber"]}
 
 
-def context() -> Any:
-    """forkserver where the platform has it, preloaded with the pipeline; spawn elsewhere."""
+def context(engine: str | None = None) -> Any:
+    """forkserver where the platform has it, preloaded with the pipeline (and the engine's PDF
+    library); spawn elsewhere."""
     if "forkserver" in multiprocessing.get_all_start_methods():
         ctx = multiprocessing.get_context("forkserver")
-        ctx.set_forkserver_preload(PRELOAD)
+        ctx.set_forkserver_preload(PRELOAD + ENGINE_PRELOAD.get(engine or "", []))
         return ctx
     return multiprocessing.get_context("spawn")
 
@@ -207,7 +210,7 @@ class WorkerPool:
         self.engine = engine
         self.taxonomy = taxonomy
         self.limits = limits
-        self.ctx = context()
+        self.ctx = context(engine)
         self.workers: list[_Worker] = []
         self.start_failures = 0
         self.broken: tuple[str, str | None] | None = None  # (message, traceback) when workers cannot start
