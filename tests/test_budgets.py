@@ -13,7 +13,7 @@ import time
 import pytest
 
 from jtai_extract import ExtractError, extract
-from jtai_extract.batch import Input, read_stdin, run
+from jtai_extract.batch import Input, expand, read_stdin, run
 from jtai_extract.limits import MB, Limits, check_pdf_content
 from jtai_extract.workers import INPUTS_AHEAD_PER_WORKER, WorkerPool
 
@@ -127,8 +127,17 @@ def test_closing_the_results_stops_every_worker(inputs):
     assert processes and not any(p.is_alive() for p in processes) and pool.workers == []
 
 
-def test_inputs_that_failed_while_expanding_need_no_worker(tmp_path):
-    results = list(run([Input("gone", error=ExtractError("not_found", "no such file"))], limits=SHORT))
+def test_inputs_that_failed_while_expanding_need_no_worker(tmp_path, monkeypatch):
+    # a run of missing files took a second: the worker server started (spaCy, the tagger) for nothing
+    import jtai_extract.workers
+
+    def no_pool(*args, **kwargs):
+        raise AssertionError("a worker pool was started")
+
+    monkeypatch.setattr(jtai_extract.workers, "WorkerPool", no_pool)
+    inputs = expand([str(tmp_path / "gone.pdf")])
+    assert inputs[0].error is not None and inputs[0].error.code == "not_found"
+    results = list(run(inputs, jobs=2, limits=SHORT))
     assert _codes(results) == ["not_found"]
 
 

@@ -59,6 +59,8 @@ def expand(paths: list[str], stdin: bytes | None = None, max_stdin_bytes: int | 
             if not found:
                 found = [Input(raw, error=ExtractError("empty", "the folder holds no .pdf or .txt letter"))]
             inputs.extend(found)
+        elif not path.exists():  # told now, so a run of missing files starts no worker
+            inputs.append(Input(raw, error=ExtractError("not_found", "no such file")))
         else:
             inputs.append(Input(raw))
     return inputs
@@ -153,13 +155,13 @@ def _tagger():
 
 def extract_one(item: Input, limits: Limits | None = None) -> Result:
     """Extract one input in this process; every failure becomes a Result with an error."""
+    if item.error is not None:  # found before any reading (not found, not a file...)
+        return Result(item, error=item.error)
     from .limits import megabytes
     from .pipeline import extract
     from .readers import Source
 
     limits = limits or DEFAULT_LIMITS
-    if item.error is not None:
-        return Result(item, error=item.error)
     try:
         source = (Source(item.path, item.data) if item.data is not None
                   else Source.from_path(item.path, limits.max_input_bytes))
@@ -197,9 +199,10 @@ def run(inputs: list[Input], engine: str = DEFAULT_ENGINE, jobs: int | None = No
     ``if __name__ == "__main__":`` guard."""
     limits = limits or DEFAULT_LIMITS
     jobs = jobs or os.cpu_count() or 1
+    needed = sum(1 for item in inputs if item.error is None)
     if in_process is None:
         in_process = jobs <= 1 and not limits.needs_worker
-    if in_process:
+    if in_process or not needed:  # with every input already failed, no worker need start
         init_worker(engine, taxonomy)
         for item in inputs:
             start = time.monotonic()
@@ -209,7 +212,6 @@ def run(inputs: list[Input], engine: str = DEFAULT_ENGINE, jobs: int | None = No
         return
     from .workers import WorkerPool
 
-    needed = sum(1 for item in inputs if item.error is None)
     pool = WorkerPool(min(jobs, max(needed, 1)), engine, taxonomy, limits)
     with contextlib.closing(pool.map(inputs, watch)) as results:
         yield from results
