@@ -51,6 +51,7 @@ from __future__ import annotations
 
 import json
 import re
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from functools import cache
 from typing import TYPE_CHECKING, Any
@@ -503,6 +504,8 @@ class Roles:
                 cues.by_end.setdefault(b, []).append((row, a))
             else:
                 cues.reaching.append((row, a, b))
+                cues.reaching_starts.append(a)
+                cues.reach_span = max(cues.reach_span, b - a + (row.reach or 0))
         return cues
 
 
@@ -512,6 +515,21 @@ class Cues:
 
     by_end: dict[int, list[tuple[RoleRow, int]]] = field(default_factory=dict)
     reaching: list[tuple[RoleRow, int, int]] = field(default_factory=list)
+    reaching_starts: list[int] = field(default_factory=list)  # the reaching cues' first tokens, in order
+    reach_span: int = 0  # the longest cue plus the furthest reach: no cue starting further back reaches
+
+
+def _depths(data: dict) -> list[int]:
+    """Each token's bracket depth within its sentence (worked out once per doc)."""
+    got = data.get("depths")
+    if got is None:
+        texts, starts = data["texts"], data["starts"]
+        got = [0] * len(texts)
+        for i in range(1, len(texts)):
+            if starts[i] != i:
+                got[i] = got[i - 1] + (texts[i - 1] == "(") - (texts[i - 1] == ")")
+        data["depths"] = got
+    return got
 
 
 class Tagger:
@@ -613,13 +631,12 @@ class Tagger:
         texts, norms = data["texts"], data["norms"]
         ss = data["starts"][a]
         # example: inside brackets (not a defined acronym right after its name), or after an example cue
-        depth = 0
-        for i in range(ss, a):
-            depth += (texts[i] == "(") - (texts[i] == ")")
-        if depth > 0 and not (texts[a - 1] == "(" and a + 1 < len(texts) and texts[a + 1] == ")"):
+        if _depths(data)[a] > 0 and not (texts[a - 1] == "(" and a + 1 < len(texts) and texts[a + 1] == ")"):
             return "example"
         within = None  # a cue that reaches the mention from earlier in its clause
-        for row, c0, c1 in cues.reaching:
+        # only cues that start close enough can reach (linear in a long text, not quadratic)
+        first_cue = bisect_left(cues.reaching_starts, a - cues.reach_span)
+        for row, c0, c1 in cues.reaching[first_cue:]:
             if c0 >= a:
                 break
             if ss <= c0 and c1 <= a and a - c1 <= (row.reach or 0) and _applies(row, kind) \
@@ -717,14 +734,16 @@ class Tagger:
     def _add_names(self, doc, text: str, mentions: list[Mention], names: dict[str, LetterName]) -> list[Mention]:
         cues = None
         added = []
+        known: set[tuple[str, int]] | None = None  # (label, token) the lexicon's mentions cover
         for i, lem in enumerate(doc.user_data["lemmas"]):
             name = names.get(lem)
             if name is None:
                 continue
             if cues is None:
                 cues = doc.user_data.get("cues") or self.roles.cues(doc)
+                known = {(m.key, t) for m in mentions for t in range(m.start, m.end)}
             for key, weight in name.labels.items():
-                if any(m.key == key and m.start <= i < m.end for m in mentions):
+                if known is not None and (key, i) in known:
                     continue  # the lexicon already knows it
                 added.append(self._mention(doc, text, key, i, i + 1, weight,
                                            f"letter name {name.acronym} = {name.name}", cues))
