@@ -386,6 +386,33 @@ def _expand(specs: list[TokenSpec]) -> list[list[str]] | None:
     return [ph for ph in phrases if ph]
 
 
+def _tokenize_with(nlp):
+    """A pattern's words as the tokenizer splits them (each distinct text tokenised once)."""
+    seen: dict[str, list[str]] = {}
+
+    def tokenize(text: str) -> list[str]:
+        got = seen.get(text)
+        if got is None:
+            got = seen[text] = [t.text for t in nlp.tokenizer(text)]
+        return list(got)
+
+    return tokenize
+
+
+def _phrase_doc(nlp, made: dict[tuple[str, ...], Any], words: list[str]):
+    """The PhraseMatcher pattern of one phrase: a Doc whose NORMs are the phrase's lemmas."""
+    key = tuple(words)
+    doc = made.get(key)
+    if doc is None:
+        from spacy.tokens import Doc
+
+        doc = made[key] = Doc(nlp.vocab, words=words)
+        for tok, w in zip(doc, words, strict=True):
+            if tok.norm_ != w:
+                tok.norm_ = w
+    return doc
+
+
 class Vocabulary:
     """The compiled lexicon: every pattern that expands to a few hundred phrases or fewer in a
     PhraseMatcher on NORM (the word forms of ``Normaliser``), the rest in a ``GapMatcher``. Match
@@ -393,7 +420,6 @@ class Vocabulary:
 
     def __init__(self, nlp, normaliser: Normaliser, entries: list[Entry]) -> None:
         from spacy.matcher import PhraseMatcher
-        from spacy.tokens import Doc
 
         self.entries = entries
         self.row_keys = [row_key(e) for e in entries]
@@ -402,9 +428,8 @@ class Vocabulary:
         self.matcher = GapMatcher()
         self.strings = nlp.vocab.strings
         phrases: dict[str, list] = {}
-
-        def tokenize(text: str) -> list[str]:
-            return [t.text for t in nlp.tokenizer(text)]
+        made: dict[tuple[str, ...], Any] = {}  # one Doc per phrase, shared by the rows that have it
+        tokenize = _tokenize_with(nlp)
 
         for i, e in enumerate(entries):
             try:
@@ -421,11 +446,7 @@ class Vocabulary:
                 if words_list is None:
                     self.matcher.add(i, specs)
                     continue
-                for words in words_list:
-                    doc = Doc(nlp.vocab, words=words)
-                    for tok, w in zip(doc, words, strict=True):
-                        tok.norm_ = w
-                    phrases.setdefault(str(i), []).append(doc)
+                phrases.setdefault(str(i), []).extend(_phrase_doc(nlp, made, words) for words in words_list)
         for key, docs in phrases.items():
             self.phrases.add(key, docs)
 
@@ -464,11 +485,10 @@ class Roles:
         self.matcher = GapMatcher()
         self.strings = nlp.vocab.strings
 
-        def tokenize(text: str) -> list[str]:
-            return [t.text for t in nlp.tokenizer(text)]
+        tokenize = _tokenize_with(nlp)
+        made: dict[tuple[str, ...], Any] = {}
 
         from spacy.matcher import PhraseMatcher
-        from spacy.tokens import Doc
 
         self.phrases = PhraseMatcher(nlp.vocab, attr="NORM")
         for i, row in enumerate(role_rows()):
@@ -485,11 +505,7 @@ class Roles:
                 if expanded is None:
                     self.matcher.add(i, specs)
                     continue
-                for words in expanded:
-                    doc = Doc(nlp.vocab, words=words)
-                    for tok, w in zip(doc, words, strict=True):
-                        tok.norm_ = w
-                    docs.append(doc)
+                docs += [_phrase_doc(nlp, made, words) for words in expanded]
             if docs:
                 self.phrases.add(f"{i}", docs)
         self.rows = role_rows()
