@@ -32,7 +32,9 @@ A match is a *mention*, not yet a tag. How a finding's mentions become its tags 
    words generic, below ``min_weight``, and one row: a generic word does not tag alone, whatever its
    position); ``background_only`` (an agency only as destination or recipient, convention 2; a theme
    only as a frame or example, convention 7); ``subject_agency`` (when the first sentence's
-   subject is an agency, other agencies need ``other_agency_factor`` times the evidence).
+   subject is an agency, other agencies need ``other_agency_factor`` times the evidence);
+   ``minor_label`` (a label whose score is under ``minor_share`` of the strongest tagged label of
+   its kind is named in passing, conventions 1 and 7; 0 turns the rule off).
 7. Implied agencies (``front_door_is_csc``, ``child_protection_is_csc``, ``early_help_is_csc``,
    ``children_in_care_is_csc``, ``assessment_is_csc``, ``planning_is_csc``: conventions 3 and 4;
    ``governance_is_partnership``: convention 9): with no agency tagged, such a theme adds evidence
@@ -129,6 +131,7 @@ class Params:
     deep_dive_bonus: float  # a theme of the letter's deep dive, mentioned (convention 8: 0 by default)
     deep_dive_lift: float  # rule deep_dive: how far its frames and examples count as plain mentions
     other_agency_factor: float  # rule subject_agency
+    minor_share: dict[str, float]  # rule minor_label: kind -> a label under this share of its kind's strongest score
     implied: dict[str, float]  # the implied-agency rules of IMPLIED_BY (and rule + ALWAYS)
     partnership_members: int  # rule partnership_as_body
     partnership_governance: float  # rule partnership_is_governance
@@ -958,6 +961,16 @@ def decide(analysis: Analysis, params: Params) -> Decision:
             sc.threshold *= params.other_agency_factor
             sc.rules.append("subject_agency")
         sc.tagged = sc.score >= sc.threshold and "background_only" not in sc.rules and "generic_only" not in sc.rules
+    # what it is about, by weight of evidence: a label named in passing beside the one the finding
+    # is about (a small share of the strongest score of its kind) is not given (conventions 1 and 7)
+    for kind, share in params.minor_share.items():
+        if share:
+            prefix = kind + ":"
+            top = max((sc.score for k, sc in scores.items() if k.startswith(prefix) and sc.tagged), default=0.0)
+            for key, sc in scores.items():
+                if sc.tagged and key.startswith(prefix) and sc.score < share * top:
+                    sc.tagged = False
+                    sc.rules.append("minor_label")
     alone = not any(s.tagged and k.startswith("agency:") for k, s in scores.items())
     for rule, (theme, agency) in IMPLIED_BY.items():
         weight = params.implied.get(rule, 0.0) if alone else params.implied.get(rule + ALWAYS, 0.0)
