@@ -190,7 +190,7 @@ def test_a_finding_longer_than_spacys_max_length_is_tagged(tagger):
     """Repro 12: spaCy's Language refuses texts over nlp.max_length (1,000,000 characters); the
     tagger only tokenises, so a long finding is tagged like a short one, and in linear time."""
     opening = "Police officers share information with social workers (the MASH team) promptly. "
-    text = opening + "Records are kept in schools such as the one nearby, " * 21_000
+    text = opening + "Notes are kept (as the one nearby is), for every family that is seen, " * 15_000
     assert len(text) > 1_000_000
     agencies, themes, evidence = tagger.tag_texts([text], [None])[0]
     assert "police" in agencies and "information_sharing" in themes
