@@ -184,3 +184,29 @@ def test_tags_do_not_depend_on_the_hash_seed():
     outs = [subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                            env={**os.environ, "PYTHONHASHSEED": seed}).stdout for seed in ("1", "2")]
     assert outs[0] and json.loads(outs[0]) and outs[0] == outs[1]
+
+
+def test_a_finding_longer_than_spacys_max_length_is_tagged(tagger):
+    """Repro 12: spaCy's Language refuses texts over nlp.max_length (1,000,000 characters); the
+    tagger only tokenises, so a long finding is tagged like a short one, and in linear time."""
+    opening = "Police officers share information with social workers (the MASH team) promptly. "
+    text = opening + "Notes are kept (as the one nearby is), for every family that is seen, " * 15_000
+    assert len(text) > 1_000_000
+    agencies, themes, evidence = tagger.tag_texts([text], [None])[0]
+    assert "police" in agencies and "information_sharing" in themes
+    assert all(text[start:end] == words for _label, words, start, end, _w, _r in evidence)
+
+
+def test_a_letter_with_a_finding_over_a_million_characters_does_not_fail():
+    from jtai_extract import extract
+    from jtai_extract.readers import Source
+
+    from .conftest import FIXTURES
+
+    text = (FIXTURES / "era-a-letter.txt").read_text(encoding="utf-8")
+    marker = "\uf06e Health visitors identify neglect early"
+    assert marker in text
+    long = "\uf06e Police officers visit families " + "and talk to them " * 70_000 + "every week.\n"
+    letter = extract(Source("letter.txt", text.replace(marker, long + marker).encode()))
+    long_finding = next(s for s in letter.strengths if len(s.text) > 1_000_000)
+    assert "police" in long_finding.agencies

@@ -158,6 +158,21 @@ def test_subject_agency_other_agencies_need_more_evidence(tagger):
     assert "health" in tags(tagger, "A midwife sometimes attends the board.", params=strict)
 
 
+# --- rule minor_label ------------------------------------------------------------------------------
+
+def test_minor_label_an_agency_named_in_passing_beside_the_one_at_work_is_not_tagged(tagger):
+    text = ("Police officers in Eastvale record every domestic incident and the police share each one with "
+            "the hub the next morning. Officers check the records of the family, and a school is told.")
+    on = with_(minor_share={"agency": 0.35, "theme": 0.0}, other_agency_factor=1.0)
+    off = with_(minor_share={"agency": 0.0, "theme": 0.0}, other_agency_factor=1.0)
+    assert "education" in tags(tagger, text, params=off)
+    found = tags(tagger, text, params=on)
+    assert "police" in found and "education" not in found
+    # two agencies each at work are both tagged
+    both = "Police officers and teachers in Eastvale meet every week and agree what each will do."
+    assert {"police", "education"} <= tags(tagger, both, params=on)
+
+
 # --- rules front_door_is_csc, child_protection_is_csc, early_help_is_csc, children_in_care_is_csc (3, 4) --
 
 @pytest.mark.parametrize("rule,text", [

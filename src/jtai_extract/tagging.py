@@ -32,7 +32,9 @@ A match is a *mention*, not yet a tag. How a finding's mentions become its tags 
    words generic, below ``min_weight``, and one row: a generic word does not tag alone, whatever its
    position); ``background_only`` (an agency only as destination or recipient, convention 2; a theme
    only as a frame or example, convention 7); ``subject_agency`` (when the first sentence's
-   subject is an agency, other agencies need ``other_agency_factor`` times the evidence).
+   subject is an agency, other agencies need ``other_agency_factor`` times the evidence);
+   ``minor_label`` (a label whose score is under ``minor_share`` of the strongest tagged label of
+   its kind is named in passing, conventions 1 and 7; 0 turns the rule off).
 7. Implied agencies (``front_door_is_csc``, ``child_protection_is_csc``, ``early_help_is_csc``,
    ``children_in_care_is_csc``, ``assessment_is_csc``, ``planning_is_csc``: conventions 3 and 4;
    ``governance_is_partnership``: convention 9): with no agency tagged, such a theme adds evidence
@@ -51,6 +53,7 @@ from __future__ import annotations
 
 import json
 import re
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from functools import cache
 from typing import TYPE_CHECKING, Any
@@ -128,6 +131,7 @@ class Params:
     deep_dive_bonus: float  # a theme of the letter's deep dive, mentioned (convention 8: 0 by default)
     deep_dive_lift: float  # rule deep_dive: how far its frames and examples count as plain mentions
     other_agency_factor: float  # rule subject_agency
+    minor_share: dict[str, float]  # rule minor_label: kind -> a label under this share of its kind's strongest score
     implied: dict[str, float]  # the implied-agency rules of IMPLIED_BY (and rule + ALWAYS)
     partnership_members: int  # rule partnership_as_body
     partnership_governance: float  # rule partnership_is_governance
@@ -385,6 +389,33 @@ def _expand(specs: list[TokenSpec]) -> list[list[str]] | None:
     return [ph for ph in phrases if ph]
 
 
+def _tokenize_with(nlp):
+    """A pattern's words as the tokenizer splits them (each distinct text tokenised once)."""
+    seen: dict[str, list[str]] = {}
+
+    def tokenize(text: str) -> list[str]:
+        got = seen.get(text)
+        if got is None:
+            got = seen[text] = [t.text for t in nlp.tokenizer(text)]
+        return list(got)
+
+    return tokenize
+
+
+def _phrase_doc(nlp, made: dict[tuple[str, ...], Any], words: list[str]):
+    """The PhraseMatcher pattern of one phrase: a Doc whose NORMs are the phrase's lemmas."""
+    key = tuple(words)
+    doc = made.get(key)
+    if doc is None:
+        from spacy.tokens import Doc
+
+        doc = made[key] = Doc(nlp.vocab, words=words)
+        for tok, w in zip(doc, words, strict=True):
+            if tok.norm_ != w:
+                tok.norm_ = w
+    return doc
+
+
 class Vocabulary:
     """The compiled lexicon: every pattern that expands to a few hundred phrases or fewer in a
     PhraseMatcher on NORM (the word forms of ``Normaliser``), the rest in a ``GapMatcher``. Match
@@ -392,7 +423,6 @@ class Vocabulary:
 
     def __init__(self, nlp, normaliser: Normaliser, entries: list[Entry]) -> None:
         from spacy.matcher import PhraseMatcher
-        from spacy.tokens import Doc
 
         self.entries = entries
         self.row_keys = [row_key(e) for e in entries]
@@ -401,9 +431,8 @@ class Vocabulary:
         self.matcher = GapMatcher()
         self.strings = nlp.vocab.strings
         phrases: dict[str, list] = {}
-
-        def tokenize(text: str) -> list[str]:
-            return [t.text for t in nlp.tokenizer(text)]
+        made: dict[tuple[str, ...], Any] = {}  # one Doc per phrase, shared by the rows that have it
+        tokenize = _tokenize_with(nlp)
 
         for i, e in enumerate(entries):
             try:
@@ -420,11 +449,7 @@ class Vocabulary:
                 if words_list is None:
                     self.matcher.add(i, specs)
                     continue
-                for words in words_list:
-                    doc = Doc(nlp.vocab, words=words)
-                    for tok, w in zip(doc, words, strict=True):
-                        tok.norm_ = w
-                    phrases.setdefault(str(i), []).append(doc)
+                phrases.setdefault(str(i), []).extend(_phrase_doc(nlp, made, words) for words in words_list)
         for key, docs in phrases.items():
             self.phrases.add(key, docs)
 
@@ -463,11 +488,10 @@ class Roles:
         self.matcher = GapMatcher()
         self.strings = nlp.vocab.strings
 
-        def tokenize(text: str) -> list[str]:
-            return [t.text for t in nlp.tokenizer(text)]
+        tokenize = _tokenize_with(nlp)
+        made: dict[tuple[str, ...], Any] = {}
 
         from spacy.matcher import PhraseMatcher
-        from spacy.tokens import Doc
 
         self.phrases = PhraseMatcher(nlp.vocab, attr="NORM")
         for i, row in enumerate(role_rows()):
@@ -484,11 +508,7 @@ class Roles:
                 if expanded is None:
                     self.matcher.add(i, specs)
                     continue
-                for words in expanded:
-                    doc = Doc(nlp.vocab, words=words)
-                    for tok, w in zip(doc, words, strict=True):
-                        tok.norm_ = w
-                    docs.append(doc)
+                docs += [_phrase_doc(nlp, made, words) for words in expanded]
             if docs:
                 self.phrases.add(f"{i}", docs)
         self.rows = role_rows()
@@ -503,6 +523,8 @@ class Roles:
                 cues.by_end.setdefault(b, []).append((row, a))
             else:
                 cues.reaching.append((row, a, b))
+                cues.reaching_starts.append(a)
+                cues.reach_span = max(cues.reach_span, b - a + (row.reach or 0))
         return cues
 
 
@@ -512,6 +534,21 @@ class Cues:
 
     by_end: dict[int, list[tuple[RoleRow, int]]] = field(default_factory=dict)
     reaching: list[tuple[RoleRow, int, int]] = field(default_factory=list)
+    reaching_starts: list[int] = field(default_factory=list)  # the reaching cues' first tokens, in order
+    reach_span: int = 0  # the longest cue plus the furthest reach: no cue starting further back reaches
+
+
+def _depths(data: dict) -> list[int]:
+    """Each token's bracket depth within its sentence (worked out once per doc)."""
+    got = data.get("depths")
+    if got is None:
+        texts, starts = data["texts"], data["starts"]
+        got = [0] * len(texts)
+        for i in range(1, len(texts)):
+            if starts[i] != i:
+                got[i] = got[i - 1] + (texts[i - 1] == "(") - (texts[i - 1] == ")")
+        data["depths"] = got
+    return got
 
 
 class Tagger:
@@ -613,13 +650,12 @@ class Tagger:
         texts, norms = data["texts"], data["norms"]
         ss = data["starts"][a]
         # example: inside brackets (not a defined acronym right after its name), or after an example cue
-        depth = 0
-        for i in range(ss, a):
-            depth += (texts[i] == "(") - (texts[i] == ")")
-        if depth > 0 and not (texts[a - 1] == "(" and a + 1 < len(texts) and texts[a + 1] == ")"):
+        if _depths(data)[a] > 0 and not (texts[a - 1] == "(" and a + 1 < len(texts) and texts[a + 1] == ")"):
             return "example"
         within = None  # a cue that reaches the mention from earlier in its clause
-        for row, c0, c1 in cues.reaching:
+        # only cues that start close enough can reach (linear in a long text, not quadratic)
+        first_cue = bisect_left(cues.reaching_starts, a - cues.reach_span)
+        for row, c0, c1 in cues.reaching[first_cue:]:
             if c0 >= a:
                 break
             if ss <= c0 and c1 <= a and a - c1 <= (row.reach or 0) and _applies(row, kind) \
@@ -717,14 +753,16 @@ class Tagger:
     def _add_names(self, doc, text: str, mentions: list[Mention], names: dict[str, LetterName]) -> list[Mention]:
         cues = None
         added = []
+        known: set[tuple[str, int]] | None = None  # (label, token) the lexicon's mentions cover
         for i, lem in enumerate(doc.user_data["lemmas"]):
             name = names.get(lem)
             if name is None:
                 continue
             if cues is None:
                 cues = doc.user_data.get("cues") or self.roles.cues(doc)
+                known = {(m.key, t) for m in mentions for t in range(m.start, m.end)}
             for key, weight in name.labels.items():
-                if any(m.key == key and m.start <= i < m.end for m in mentions):
+                if known is not None and (key, i) in known:
                     continue  # the lexicon already knows it
                 added.append(self._mention(doc, text, key, i, i + 1, weight,
                                            f"letter name {name.acronym} = {name.name}", cues))
@@ -923,6 +961,16 @@ def decide(analysis: Analysis, params: Params) -> Decision:
             sc.threshold *= params.other_agency_factor
             sc.rules.append("subject_agency")
         sc.tagged = sc.score >= sc.threshold and "background_only" not in sc.rules and "generic_only" not in sc.rules
+    # what it is about, by weight of evidence: a label named in passing beside the one the finding
+    # is about (a small share of the strongest score of its kind) is not given (conventions 1 and 7)
+    for kind, share in params.minor_share.items():
+        if share:
+            prefix = kind + ":"
+            top = max((sc.score for k, sc in scores.items() if k.startswith(prefix) and sc.tagged), default=0.0)
+            for key, sc in scores.items():
+                if sc.tagged and key.startswith(prefix) and sc.score < share * top:
+                    sc.tagged = False
+                    sc.rules.append("minor_label")
     alone = not any(s.tagged and k.startswith("agency:") for k, s in scores.items())
     for rule, (theme, agency) in IMPLIED_BY.items():
         weight = params.implied.get(rule, 0.0) if alone else params.implied.get(rule + ALWAYS, 0.0)
