@@ -102,6 +102,22 @@ def test_a_pdfium_worker_does_not_import_pdfplumber():
     assert done.stdout.strip().splitlines()[-1] == "[]"
 
 
+def test_a_worker_imports_spacy_without_its_command_line():
+    # spaCy's __init__ imports spacy.cli (weasel, requests, httpx): a fifth of a one-letter run
+    code = ("import sys; from jtai_extract.batch import init_worker; init_worker('pdfium', None, preload=True); "
+            "print(sorted(m for m in ('spacy.cli', 'weasel', 'httpx', 'requests') if m in sys.modules)); "
+            "import spacy.cli; print(callable(spacy.cli.download), callable(spacy.info))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert done.stdout.strip().splitlines()[-2:] == ["[]", "True True"], done.stderr
+
+
+def test_spacy_is_imported_the_ordinary_way_when_its_cli_is_loaded_already():
+    code = ("import sys, spacy.cli; from jtai_extract.spacy_import import import_spacy; "
+            "print(import_spacy() is sys.modules['spacy'], 'download' in dir(spacy.cli))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert done.stdout.strip() == "True True", done.stderr
+
+
 def test_the_engine_that_maps_more_glyphs_is_kept(monkeypatch):
     from jtai_extract import readers
     from jtai_extract.document import Document

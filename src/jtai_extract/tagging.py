@@ -557,8 +557,9 @@ class Tagger:
     _cache: dict[str | None, Tagger] = {}
 
     def __init__(self, entries: list[Entry], params: Params | None = None) -> None:
-        import spacy
+        from .spacy_import import import_spacy
 
+        spacy = import_spacy()
         self.entries = entries
         self.params = params or shipped_params()
         self.nlp = spacy.blank("en")
