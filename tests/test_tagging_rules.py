@@ -63,6 +63,16 @@ def test_letter_name_an_acronym_stands_for_the_name_the_letter_defines(tagger):
     assert "front_door" not in tags(tagger, text)
 
 
+def test_letter_name_an_acronym_takes_a_theme_only_from_its_names_head(tagger):
+    named = "The Oakvale child sexual exploitation (OCSE) team is small. OCSE is well led."
+    [a] = tagger.analyse([named], [None])
+    assert any(m.text == "OCSE" and m.key == "theme:exploitation" for m in a.mentions)
+    # the name's head is the panel: the acronym does not carry the exploitation of its first words
+    panel = "The exploitation risk panel (ERP) in Oakvale meets weekly. The ERP reviews its actions."
+    [a] = tagger.analyse([panel], [None])
+    assert not any(m.text == "ERP" and m.key == "theme:exploitation" for m in a.mentions)
+
+
 def test_letter_name_an_agencys_name_lends_the_acronym_its_agency_not_its_words(tagger):
     context = ["The youth justice service (YJS) works with children who offend."]
     [a] = tagger.analyse(["The YJS assesses every child within ten days."], [None], context=context)
@@ -102,6 +112,16 @@ def test_role_convention_7_a_theme_that_only_says_who_the_children_are_is_a_fram
     assert "exploitation" in tags(tagger, "Child exploitation is identified early and disrupted well.")
     found = tags(tagger, "Plans are reviewed often, for example for neglect.")
     assert "planning_and_review" in found and "neglect" not in found
+
+
+def test_subject_frame_a_frame_in_the_first_sentences_subject_is_what_is_judged(tagger):
+    text = "The response to children who go missing from home in Oakvale is not consistently strong."
+    assert set(roles(tagger, text, "theme:missing_children")) == {"subject_frame"}
+    assert "missing_children" in tags(tagger, text)
+    # a frame after the first verb stays a frame, convention 7
+    later = "Practitioners in Oakvale keep careful notes. They visit children who go missing from home."
+    assert set(roles(tagger, later, "theme:missing_children")) == {"frame"}
+    assert "missing_children" not in tags(tagger, later)
 
 
 def test_role_the_subject_is_before_the_first_verb(tagger):

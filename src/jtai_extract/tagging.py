@@ -14,12 +14,16 @@ A match is a *mention*, not yet a tag. How a finding's mentions become its tags 
 1. ``block``: a row of weight 0 blocks its label inside its match ("mental health" is not the
    health agency, "voluntary attendance" is not the voluntary sector).
 2. ``letter_name``: a letter defines its own names, "Multi-Agency Referral Unit (MARU)"; the
-   acronym then stands for what the name is about (an agency's name: for the agency only). Names
-   defined in the addressee block count too.
+   acronym then stands for what the name is about (an agency's name: for the agency only; a theme
+   only if its phrase ends the name, the name's head: "child sexual exploitation (CSE)" is
+   exploitation, "risk assessment conference (RAC)" is not assessment). Names defined in the
+   addressee block count too.
 3. Roles (``models/tagging/roles.tsv``): each mention is the subject (before the sentence's first
    verb), an actor, an agent ("by"), a partner ("with"), a destination ("referrals to"), a
    recipient ("access to", "attend"), a setting ("in", "at"), an example ("such as", in brackets)
-   or, for a theme, a frame ("children at risk of exploitation"); ``coordination``: mentions joined
+   or, for a theme, a frame ("children at risk of exploitation"); ``subject_frame``: a frame whose
+   cue stands in its sentence's subject ("The response to children who go missing is weak") is what
+   the judgement is about, a role of its own (not background); ``coordination``: mentions joined
    by "and", "or" or a comma share a role. A mention adds its row's weight x its role's factor x
    the lead factor in the finding's first sentence.
 4. ``nested_once``: overlapping mentions of one label count once, at the strongest, and so does a
@@ -31,7 +35,7 @@ A match is a *mention*, not yet a tag. How a finding's mentions become its tags 
 6. A label is given when its score reaches its kind's threshold, except: ``generic_only`` (all its
    words generic, below ``min_weight``, and one row: a generic word does not tag alone, whatever its
    position); ``background_only`` (an agency only as destination or recipient, convention 2; a theme
-   only as a frame or example, convention 7); ``subject_agency`` (when the first sentence's
+   only as a frame or example, convention 7: a subject frame is neither); ``subject_agency`` (when the first sentence's
    subject is an agency, other agencies need ``other_agency_factor`` times the evidence);
    ``minor_label`` (a label whose score is under ``minor_share`` of the strongest tagged label of
    its kind is named in passing, conventions 1 and 7; 0 turns the rule off).
@@ -80,7 +84,8 @@ if TYPE_CHECKING:
 
 __all__ = ["KINDS", "Entry", "Params", "Tagger", "TaxonomyError", "default_lexicon", "read_lexicon"]
 
-ROLES = ("subject", "actor", "agent", "partner", "recipient", "destination", "setting", "example", "frame")
+ROLES = ("subject", "actor", "agent", "partner", "recipient", "destination", "setting", "example", "frame",
+         "subject_frame")
 # the cue stands right before the mention; when two cues end there, the later one in this list wins
 ADJACENT_ROLES = ("agent", "recipient", "setting", "partner", "destination", "frame")
 SUBJECT_REACH = 12  # tokens: a subject starts within this many tokens of its sentence's start
@@ -654,6 +659,7 @@ class Tagger:
         if _depths(data)[a] > 0 and not (texts[a - 1] == "(" and a + 1 < len(texts) and texts[a + 1] == ")"):
             return "example"
         within = None  # a cue that reaches the mention from earlier in its clause
+        within_at = a
         # only cues that start close enough can reach (linear in a long text, not quadratic)
         first_cue = bisect_left(cues.reaching_starts, a - cues.reach_span)
         for row, c0, c1 in cues.reaching[first_cue:]:
@@ -663,30 +669,40 @@ class Tagger:
                     and not any(texts[i] in CLAUSE_BREAKS for i in range(c1, a)):
                 if row.role == "example":
                     return "example"
-                within = row.role
+                within, within_at = row.role, c0
         if within is not None:
-            return within
+            return self._subject_frame(data, within_at) if within == "frame" else within
         # adjacent cues: the cue, then only filler words (or a name), then the mention
         p = a
         while p > ss and (norms[p - 1] in self.roles.filler or _is_name(texts[p - 1], p - 1, ss)):
             p -= 1
-        best = None
+        best, best_at = None, a
         for row, c0 in cues.by_end.get(p, ()):
             if c0 >= ss and row.role in ADJACENT_ROLES and _applies(row, kind) \
                     and (best is None or ADJACENT_ROLES.index(row.role) > ADJACENT_ROLES.index(best)):
-                best = row.role
+                best, best_at = row.role, c0
         if best is not None:
-            return best
-        # the subject: before the sentence's first verb (after an opening adverbial clause)
+            return self._subject_frame(data, best_at) if best == "frame" else best
+        return "subject" if self._in_subject(data, a) else "actor"
+
+    def _in_subject(self, data: dict, a: int) -> bool:
+        """Whether token ``a`` is in its sentence's subject: before the first verb (after an opening
+        adverbial clause), within ``SUBJECT_REACH`` of its start."""
+        texts, norms = data["texts"], data["norms"]
+        ss = data["starts"][a]
         first = ss
         if norms[ss] in SENTENCE_OPENERS:
             comma = next((i for i in range(ss, min(a, ss + 20)) if texts[i] == ","), None)
             if comma is None:
-                return "actor"
+                return False
             first = comma + 1
-        if a - first <= SUBJECT_REACH and not any(norms[i] in self.roles.verbs for i in range(first, a)):
-            return "subject"
-        return "actor"
+        return a - first <= SUBJECT_REACH and not any(norms[i] in self.roles.verbs for i in range(first, a))
+
+    def _subject_frame(self, data: dict, cue: int) -> str:
+        """Rule subject_frame: a frame whose cue ("children who", "children at risk of") stands in its
+        sentence's subject is what the judgement is about ("The response to children who go missing
+        is not strong"), not background; a frame after the verb stays a frame (convention 7)."""
+        return "subject_frame" if self._in_subject(data, cue) else "frame"
 
     def _heading_labels(self, heading: str) -> dict[str, str]:
         [doc] = self._docs([heading])
@@ -732,7 +748,12 @@ class Tagger:
                 start = _name_start(texts, i, acr)
                 if start is None:
                     continue
-                inside = [m for m in mentions if start <= m.start and m.end <= i]
+                # rule letter_name: the acronym stands for its name's head (the last word: the meeting,
+                # team or service); a theme of the name only if its phrase ends the name ("child
+                # sexual exploitation (CSE)" is exploitation; "risk assessment conference (RAC)" is not
+                # assessment)
+                inside = [m for m in mentions if start <= m.start and m.end <= i
+                          and (m.end == i or m.kind == "agency")]
                 labels: dict[str, float] = {}
                 for m in inside:
                     labels[m.key] = max(labels.get(m.key, 0.0), m.weight)
