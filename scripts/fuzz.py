@@ -183,7 +183,7 @@ def fuzz(count: int, seed: int = 13, timeout_s: float = 10.0, jobs: int = 2, qui
     outcomes: Counter[str] = Counter()
     failures: list[str] = []
     slowest = (0.0, "")
-    peak = 0.0
+    peak = (0.0, "")
     started = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="jtai-fuzz-") as folder:
         all_cases = cases(count, seed, quick, Path(folder))
@@ -203,12 +203,13 @@ def fuzz(count: int, seed: int = 13, timeout_s: float = 10.0, jobs: int = 2, qui
                     failures.append(f"{label}: {seconds:.1f} s, past its {timeout_s:g} s budget")
                 if seconds > slowest[0]:
                     slowest = (seconds, label)
-                peak = max(peak, result.peak_memory_mb or 0.0)
+                if (result.peak_memory_mb or 0.0) > peak[0]:
+                    peak = (result.peak_memory_mb or 0.0, label)
     report(f"fuzz cases: {len(all_cases)} count")
     for code, n in sorted(outcomes.items()):
         report(f"fuzz outcome {code}: {n} count")
     report(f"fuzz slowest case: {slowest[0]:.2f} s ({slowest[1]}; budget {timeout_s:g} s)")
-    report(f"fuzz peak worker memory: {peak:.0f} MB (budget {limits.max_memory_mb:g} MB)")
+    report(f"fuzz peak worker memory: {peak[0]:.0f} MB ({peak[1]}; budget {limits.max_memory_mb:g} MB)")
     report(f"fuzz wall time: {time.monotonic() - started:.0f} s")
     for failure in failures:
         report(f"fuzz FAILED: {failure}")
