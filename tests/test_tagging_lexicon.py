@@ -87,7 +87,11 @@ def test_every_role_row_has_an_example_in_which_its_role_is_found(tagger):
         if row.role in ("filler", "verb"):
             continue
         [a] = tagger.analyse([row.example], [None])
-        assert row.role in {m.role for m in a.mentions}, (row.role, row.pattern, row.example)
+        found = {m.role for m in a.mentions}
+        if row.role == "neutral":  # the cue cancels a recipient's "to": the mention is an actor or the subject
+            assert found and found <= {"actor", "subject"}, (row.role, row.pattern, row.example)
+            continue
+        assert row.role in found, (row.role, row.pattern, row.example)
 
 
 @pytest.mark.parametrize("word,lemma", [

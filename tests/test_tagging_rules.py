@@ -124,6 +124,27 @@ def test_subject_frame_a_frame_in_the_first_sentences_subject_is_what_is_judged(
     assert "missing_children" not in tags(tagger, later)
 
 
+def test_neutral_cue_a_to_that_makes_no_recipient(tagger):
+    # "changes to social workers": the social workers are not receiving anything
+    text = "Plans in Oakvale drift when there are frequent changes to social workers."
+    assert set(roles(tagger, text, "agency:childrens_social_care")) <= {"actor", "subject"}
+    assert "childrens_social_care" in tags(tagger, text)
+    # a plain "to" still makes a recipient (convention 2)
+    text = "Families in Oakvale have quick access to social workers."
+    assert set(roles(tagger, text, "agency:childrens_social_care")) == {"recipient"}
+    assert "childrens_social_care" not in tags(tagger, text)
+
+
+def test_role_the_agency_whose_participation_is_described_is_the_agent(tagger):
+    # convention 4: "add each agency whose participation is described"
+    text = "The involvement of school nurses in strategy meetings is limited."
+    assert set(roles(tagger, text, "agency:health")) == {"agent"}
+    assert "health" in tags(tagger, text)
+    # the meeting attended is what receives the attendance
+    text = "Probation staff attend safeguarding board meetings."
+    assert "recipient" in roles(tagger, text, "agency:safeguarding_partnership")
+
+
 def test_role_the_subject_is_before_the_first_verb(tagger):
     assert roles(tagger, "The police share information quickly.", "agency:police") == ["subject"]
     assert roles(tagger, "Social workers share information quickly with the police.", "agency:police") != ["subject"]
@@ -226,6 +247,35 @@ def test_partnership_as_body_its_members_listed_are_not_each_tagged(tagger):
     found = tags(tagger, text, params=p)
     assert "safeguarding_partnership" in found and not found & {"childrens_social_care", "police", "health"}
     assert {"police", "health"} <= tags(tagger, "Police officers and health visitors attend training.", params=p)
+
+
+def test_member_list_the_members_a_partnership_includes_are_not_each_tagged(tagger):
+    text = ("There is a strong partnership across Oakvale, including the police, schools, probation and "
+            "health services.")
+    assert set(roles(tagger, text, "agency:police")) == {"member"}
+    assert not tags(tagger, text) & {"police", "education", "probation", "health"}
+    # "including" after anything but the partnership is an example; "includes" no cue at all
+    assert roles(tagger, "Some agencies, including the police, share records well.", "agency:police") == ["example"]
+    text = "The Oakvale team includes police officers, who share records well."
+    assert set(roles(tagger, text, "agency:police")) <= {"actor", "subject"}
+    assert "police" in tags(tagger, text)
+
+
+def test_member_list_runs_through_a_members_brackets_and_its_nested_names(tagger):
+    text = ("The partnership in Oakvale, which includes the police, health services (including CAMHS and "
+            "adult mental health services), probation and schools, meets monthly.")
+    for key in ("agency:police", "agency:health", "agency:adult_services", "agency:probation", "agency:education"):
+        assert set(roles(tagger, text, key)) == {"member"}, key
+    assert not tags(tagger, text) & {"police", "health", "adult_services", "probation", "education"}
+    # without the partnership before it the same list is the agencies at work (convention 6)
+    text = "The police, health services (including CAMHS) and probation share records well."
+    assert {"police", "health", "probation"} <= tags(tagger, text)
+
+
+def test_role_a_cue_inside_closed_brackets_does_not_reach_past_them(tagger):
+    text = "Some plans (including those for neglect) are clear, and the police share records."
+    assert "example" not in roles(tagger, text, "agency:police")
+    assert roles(tagger, "Some plans are clear, including those the police share.", "agency:police") == ["example"]
 
 
 def test_convention_5_across_the_partnership_is_not_the_partnership_as_a_body(tagger):

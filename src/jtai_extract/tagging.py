@@ -20,12 +20,15 @@ A match is a *mention*, not yet a tag. How a finding's mentions become its tags 
    addressee block count too.
 3. Roles (``models/tagging/roles.tsv``): each mention is the subject (before the sentence's first
    verb), an actor, an agent ("by"), a partner ("with"), a destination ("referrals to"), a
-   recipient ("access to", "attend"), a setting ("in", "at"), an example ("such as", in brackets)
+   recipient ("access to", "attend"; but "due to", "changes to" are ``neutral`` cues: no role), a member
+   (``member_list``: a list the partnership "includes": its members are no evidence, convention 5), a setting
+   ("in", "at"), an example ("such as", in brackets)
    or, for a theme, a frame ("children at risk of exploitation"); ``subject_frame``: a frame whose
    cue stands in its sentence's subject ("The response to children who go missing is weak") is what
    the judgement is about, a role of its own (not background); ``coordination``: mentions joined
-   by "and", "or" or a comma share a role. A mention adds its row's weight x its role's factor x
-   the lead factor in the finding's first sentence.
+   by "and", "or" or a comma share a role, and a mention nested in another label's mention takes its
+   role. A mention adds its row's weight x its role's factor x the lead factor in the finding's first
+   sentence.
 4. ``nested_once``: overlapping mentions of one label count once, at the strongest, and so does a
    defined acronym in brackets right after its name; further mentions count ``repeat_factor``, a
    row already counted ``same_row_factor`` of that.
@@ -86,11 +89,16 @@ __all__ = ["KINDS", "Entry", "Params", "Tagger", "TaxonomyError", "default_lexic
 
 ROLES = ("subject", "actor", "agent", "partner", "recipient", "destination", "setting", "example", "frame",
          "subject_frame")
+# roles whose factor is fixed by a convention, not fitted: rule member_list (convention 5), a member of the
+# partnership named in a list of who it includes is no evidence of that agency's work
+FIXED_ROLE_FACTOR = {"member": 0.0}
+MEMBER_GAP = 4  # tokens between the partnership and the cue that lists its members ("the partnership, which includes")
 # the cue stands right before the mention; when two cues end there, the later one in this list wins
-ADJACENT_ROLES = ("agent", "recipient", "setting", "partner", "destination", "frame")
+ADJACENT_ROLES = ("agent", "recipient", "setting", "partner", "destination", "frame", "neutral")
+NEUTRAL = "neutral"  # a cue ("due to", "changes to") that cancels the "to" ending with it: no role of its own
 SUBJECT_REACH = 12  # tokens: a subject starts within this many tokens of its sentence's start
-BACKGROUND = {  # rule background_only: roles that alone never give a label (conventions 2 and 7)
-    "agency": frozenset({"destination", "recipient"}),
+BACKGROUND = {  # rule background_only: roles that alone never give a label (conventions 2, 5 and 7)
+    "agency": frozenset({"destination", "recipient", "member"}),
     "theme": frozenset({"frame", "example"}),
 }
 COORDINATION_GAP = 4  # tokens between two coordinated mentions ("violence and/or criminal and sexual exploitation")
@@ -616,6 +624,8 @@ class Tagger:
             if names:
                 mentions = self._add_names(doc, text, mentions, names)
             cues = doc.user_data.get("cues")
+            # rule member_list: where the partnership ends, a list of its members may follow
+            doc.user_data["partnership_ends"] = sorted({m.end for m in mentions if m.key == PARTNERSHIP})
             _group(doc, mentions, lambda m, doc=doc, cues=cues: self._role(doc.user_data, m.start, m.kind, cues))
             self._coordinate(doc.user_data, mentions)
             out.append(Analysis(text, mentions, blocked, heads.get(sub, {}) if sub else {}, deep))
@@ -662,11 +672,17 @@ class Tagger:
         within_at = a
         # only cues that start close enough can reach (linear in a long text, not quadratic)
         first_cue = bisect_left(cues.reaching_starts, a - cues.reach_span)
+        depths = _depths(data)
         for row, c0, c1 in cues.reaching[first_cue:]:
             if c0 >= a:
                 break
             if ss <= c0 and c1 <= a and a - c1 <= (row.reach or 0) and _applies(row, kind) \
-                    and not any(texts[i] in CLAUSE_BREAKS for i in range(c1, a)):
+                    and depths[c0] <= depths[a] and not any(texts[i] in CLAUSE_BREAKS for i in range(c1, a)):
+                # (a cue inside brackets that have closed does not reach past them)
+                if row.role in ("example", "member") and kind == "agency" and self._lists_members(data, c0, ss):
+                    return "member"
+                if row.role == "member":
+                    continue  # "include" after anything but the partnership is no cue
                 if row.role == "example":
                     return "example"
                 within, within_at = row.role, c0
@@ -681,9 +697,19 @@ class Tagger:
             if c0 >= ss and row.role in ADJACENT_ROLES and _applies(row, kind) \
                     and (best is None or ADJACENT_ROLES.index(row.role) > ADJACENT_ROLES.index(best)):
                 best, best_at = row.role, c0
-        if best is not None:
+        if best is not None and best != NEUTRAL:
             return self._subject_frame(data, best_at) if best == "frame" else best
         return "subject" if self._in_subject(data, a) else "actor"
+
+    @staticmethod
+    def _lists_members(data: dict, cue: int, ss: int) -> bool:
+        """Rule member_list (convention 5): a list cue ("including", "which includes", "such as") within
+        ``MEMBER_GAP`` tokens after the partnership, in one sentence ("a strong partnership across the
+        county, including the police, schools and health services"), lists who the partnership is: the
+        members named are no evidence of their own work, the partnership as a body is what is judged."""
+        ends = data.get("partnership_ends", ())
+        i = bisect_left(ends, max(ss, cue - MEMBER_GAP))
+        return i < len(ends) and ends[i] <= cue
 
     def _in_subject(self, data: dict, a: int) -> bool:
         """Whether token ``a`` is in its sentence's subject: before the first verb (after an opening
@@ -715,18 +741,28 @@ class Tagger:
         and/or sexual exploitation": both are the frame; "to the police and social care": both receive)."""
         texts, norms, starts = data["texts"], data["norms"], data["starts"]
         heads = sorted({(m.start, m.end, m.kind, m.role) for m in mentions}, key=lambda h: (h[0], -h[1], h[2], h[3]))
-        last: dict[str, tuple[int, str]] = {}  # kind -> (end of the last mention, its role)
+        last: dict[str, tuple[int, str, int]] = {}  # kind -> (end of the last mention, its role, its start)
         role_at: dict[tuple[int, int, str], str] = {}
         for a, b, kind, role in heads:
             prev = last.get(kind)
-            if prev is not None and prev[1] not in ("actor", "subject") and role in ("actor", "subject") \
+            if prev is not None and prev[2] <= a and b <= prev[0]:
+                # a mention of another label inside the last one plays its role ("adult mental health" in
+                # "adult mental health services"), and the enclosing mention stays the last
+                role_at[(a, b, kind)] = prev[1]
+                continue
+            if prev is not None and prev[1] not in ("actor", "subject") and (
+                    role in ("actor", "subject") or (prev[1] == "member" and role == "example")) \
                     and starts[a] == starts[prev[0] - 1] and 0 < a - prev[0] <= COORDINATION_GAP:
+                # (rule member_list: a member's brackets, "health services (including CAMHS)", list members too)
                 gap = range(prev[0], a)
-                if any(texts[i] in COORDINATORS for i in gap) and not any(norms[i] in self.roles.verbs for i in gap):
+                if role == "example":
+                    if any(texts[i] == "(" or texts[i] in COORDINATORS for i in gap):
+                        role = prev[1]
+                elif any(texts[i] in COORDINATORS for i in gap) and not any(norms[i] in self.roles.verbs for i in gap):
                     role = prev[1]
             role_at[(a, b, kind)] = role
             if prev is None or b > prev[0] or role != "actor":
-                last[kind] = (b, role)
+                last[kind] = (b, role, a)
         group_role: dict[int, str] = {}
         for m in sorted(mentions, key=lambda m: (m.start, -m.end)):
             group_role.setdefault(m.group, role_at.get((m.start, m.end, m.kind), m.role))
@@ -909,7 +945,7 @@ def _group(doc, mentions: list[Mention], role_of) -> None:
 def _role_factor(params: Params, kind: str, role: str, deep_dive: bool) -> float:
     """What a role counts; in a letter whose deep dive a theme is, children described as at risk
     of it (frame) or an example of it count ``deep_dive_lift`` of the way up to a plain mention."""
-    f = params.role_factor[kind].get(role, 1.0)
+    f = FIXED_ROLE_FACTOR[role] if role in FIXED_ROLE_FACTOR else params.role_factor[kind].get(role, 1.0)
     if deep_dive and role in ("frame", "example") and f < 1.0:
         f += params.deep_dive_lift * (1.0 - f)
     return f
