@@ -134,3 +134,53 @@ def test_the_engine_that_maps_more_glyphs_is_kept(monkeypatch):
     assert doc.engine == "pdfplumber" and "pdfium could not map 40 glyph(s)" in doc.warnings[-1]
     unmapped["pdfplumber"] = 40  # no better: the chosen engine's reading stays
     assert readers.read(source, "pdfium").engine == "pdfium"
+
+
+def _patterns(matcher) -> dict:
+    """A PhraseMatcher's patterns, rule by rule, as spaCy itself saves them (pickling)."""
+    return matcher.__reduce__()[1][1]
+
+
+def test_the_tagger_built_from_pattern_hashes_holds_the_patterns_pattern_docs_give(monkeypatch):
+    # the build gives the PhraseMatchers each phrase's NORM hashes, not a Doc per phrase (a third
+    # of the tagger's build time): the matchers must hold exactly what the Docs gave them
+    from jtai_extract import tagging
+
+    fast = tagging.Tagger(tagging.default_lexicon())
+    assert tagging._keys_accepted(fast.nlp)
+    monkeypatch.setattr(tagging, "_keys_accepted", lambda nlp: False)
+    slow = tagging.Tagger(tagging.default_lexicon())
+    for built, expected in ((fast.vocabulary.phrases, slow.vocabulary.phrases),
+                            (fast.roles.phrases, slow.roles.phrases)):
+        assert len(built) == len(expected) > 0
+        assert _patterns(built) == _patterns(expected)
+    text = "Police officers and school nurses share information with children's social care at the front door."
+    [a], [b] = fast.analyse([text], [None]), slow.analyse([text], [None])
+    def seen(analysis):
+        return [(m.key, m.start, m.end, m.role) for m in analysis.mentions]
+
+    assert seen(a) == seen(b)
+    assert a.mentions
+
+
+def test_a_spacy_whose_phrase_matcher_refuses_pattern_hashes_is_given_pattern_docs(monkeypatch):
+    import spacy.matcher
+
+    from jtai_extract import tagging
+
+    nlp = tagging.Tagger.load().nlp
+    assert tagging._keys_accepted(nlp)
+    real = spacy.matcher.PhraseMatcher
+
+    class DocsOnly(real):  # type: ignore[misc, valid-type]
+        def add(self, key, docs, *args, **kwargs):
+            if any(isinstance(d, tuple) for d in docs):
+                raise TypeError("a pattern must be a Doc")
+            return super().add(key, docs, *args, **kwargs)
+
+    monkeypatch.setattr(spacy.matcher, "PhraseMatcher", DocsOnly)
+    assert not tagging._keys_accepted(nlp)
+    matcher = DocsOnly(nlp.vocab, attr="NORM")
+    tagging._phrase_adder(nlp)(matcher, "1", [tuple(nlp.vocab.strings.add(w) for w in ("school", "nurse"))])
+    doc = tagging.Tagger.load()._docs(["Two school nurses visit."])[0]
+    assert [(a, b) for _, a, b in matcher(doc)] == [(1, 3)]
