@@ -13,10 +13,8 @@ Kept light: the command imports it before anything else.
 from __future__ import annotations
 
 import contextlib
-import multiprocessing
 import os
 import signal
-import threading
 from typing import Any
 
 # imported by the worker server before it forks: the pipeline and tagger (_worker_preload), and
@@ -35,6 +33,8 @@ _state = {"early": False, "used": False}
 def context(engine: str | None = None) -> Any:
     """forkserver where the platform has it, preloaded with the pipeline (and the engine's PDF
     library); spawn elsewhere."""
+    import multiprocessing  # (here: --version and --help need none of it)
+
     if "forkserver" in multiprocessing.get_all_start_methods():
         ctx = multiprocessing.get_context("forkserver")
         ctx.set_forkserver_preload(PRELOAD + ENGINE_PRELOAD.get(engine or "", []))
@@ -51,6 +51,7 @@ def ensure_running() -> None:
 
 
 def _start() -> None:
+    import threading
     from multiprocessing import forkserver
 
     if threading.current_thread() is not threading.main_thread():
