@@ -134,3 +134,105 @@ def test_the_engine_that_maps_more_glyphs_is_kept(monkeypatch):
     assert doc.engine == "pdfplumber" and "pdfium could not map 40 glyph(s)" in doc.warnings[-1]
     unmapped["pdfplumber"] = 40  # no better: the chosen engine's reading stays
     assert readers.read(source, "pdfium").engine == "pdfium"
+
+
+def _patterns(matcher) -> dict:
+    """A PhraseMatcher's patterns, rule by rule, as spaCy itself saves them (pickling)."""
+    return matcher.__reduce__()[1][1]
+
+
+def test_the_tagger_built_from_pattern_hashes_holds_the_patterns_pattern_docs_give(monkeypatch):
+    # the build gives the PhraseMatchers each phrase's NORM hashes, not a Doc per phrase (a third
+    # of the tagger's build time): the matchers must hold exactly what the Docs gave them
+    from jtai_extract import tagging
+
+    fast = tagging.Tagger(tagging.default_lexicon())
+    assert tagging._keys_accepted(fast.nlp)
+    monkeypatch.setattr(tagging, "_keys_accepted", lambda nlp: False)
+    slow = tagging.Tagger(tagging.default_lexicon())
+    for built, expected in ((fast.vocabulary.phrases, slow.vocabulary.phrases),
+                            (fast.roles.phrases, slow.roles.phrases)):
+        assert len(built) == len(expected) > 0
+        assert _patterns(built) == _patterns(expected)
+    text = "Police officers and school nurses share information with children's social care at the front door."
+    [a], [b] = fast.analyse([text], [None]), slow.analyse([text], [None])
+    def seen(analysis):
+        return [(m.key, m.start, m.end, m.role) for m in analysis.mentions]
+
+    assert seen(a) == seen(b)
+    assert a.mentions
+
+
+def test_a_spacy_whose_phrase_matcher_refuses_pattern_hashes_is_given_pattern_docs(monkeypatch):
+    import spacy.matcher
+
+    from jtai_extract import tagging
+
+    nlp = tagging.Tagger.load().nlp
+    assert tagging._keys_accepted(nlp)
+    real = spacy.matcher.PhraseMatcher
+
+    class DocsOnly(real):  # type: ignore[misc, valid-type]
+        def add(self, key, docs, *args, **kwargs):
+            if any(isinstance(d, tuple) for d in docs):
+                raise TypeError("a pattern must be a Doc")
+            return super().add(key, docs, *args, **kwargs)
+
+    monkeypatch.setattr(spacy.matcher, "PhraseMatcher", DocsOnly)
+    assert not tagging._keys_accepted(nlp)
+    matcher = DocsOnly(nlp.vocab, attr="NORM")
+    tagging._phrase_adder(nlp)(matcher, "1", [tuple(nlp.vocab.strings.add(w) for w in ("school", "nurse"))])
+    doc = tagging.Tagger.load()._docs(["Two school nurses visit."])[0]
+    assert [(a, b) for _, a, b in matcher(doc)] == [(1, 3)]
+
+
+@pytest.mark.parametrize(("args", "engine"), [
+    (["letter.pdf", "--json"], "pdfium"),
+    (["letters/", "--engine", "pdfplumber", "--jsonl"], "pdfplumber"),
+    (["--engine=pdfplumber", "letter.pdf"], "pdfplumber"),
+    (["letter.pdf", "--version"], None),
+    (["--help"], None),
+    (["--schema"], None),
+    (["letter.pdf", "--engine", "poppler"], None),  # refused by the options parser: no run
+    (["letter.pdf", "--engine"], None),
+    (["--", "--help"], "pdfium"),  # a file named --help
+])
+def test_the_worker_server_is_started_early_only_for_a_run_that_reads_letters(args, engine):
+    from jtai_extract.worker_server import early_engine
+
+    assert early_engine(args) == engine
+
+
+def test_a_worker_server_started_early_and_not_used_is_stopped_at_the_end_of_the_run(tmp_path):
+    # the command starts the server before it parses its options; a run of missing files needs no
+    # worker: the server (maybe still importing spaCy) must not outlive the run
+    code = ("import os, sys\nfrom multiprocessing import forkserver\nfrom jtai_extract import launch, worker_server\n"
+            f"sys.argv = ['jtai-extract', {str(tmp_path / 'gone.pdf')!r}]\n"
+            "try:\n    launch.main()\nexcept SystemExit as exc:\n    status = exc.code\n"
+            "print(status, worker_server._state['early'], forkserver._forkserver._forkserver_pid)")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert done.stdout.strip().splitlines()[-1] == "1 True None", done.stderr
+    assert "not_found" in done.stderr
+
+
+@pytest.mark.parametrize(("used", "expected"), [(False, "gone"), (True, "alive")])
+def test_stopping_an_unused_worker_server_ends_its_process_and_leaves_one_in_use(used, expected):
+    code = ("import os\nfrom multiprocessing import forkserver\nfrom jtai_extract import worker_server\n"
+            "assert worker_server.start_early(['letter.pdf'])\n"
+            f"if {used}:\n    worker_server.ensure_running()  # as a pool does before its first worker\n"
+            "pid = forkserver._forkserver._forkserver_pid\nworker_server.stop_if_unused()\n"
+            "try:\n    os.kill(pid, 0)\nexcept ProcessLookupError:\n    print('gone')\nelse:\n    print('alive')")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert done.stdout.strip().splitlines()[-1] == expected, done.stderr
+
+
+def test_the_worker_server_imports_the_entry_point_not_the_command_line():
+    # a worker imports the installed command's script again as its main: that imports only
+    # launch.py, so the server need not import the options parser (typer) before it can fork
+    from jtai_extract.worker_server import PRELOAD
+
+    assert "jtai_extract.launch" in PRELOAD and "jtai_extract.cli" not in PRELOAD
+    code = ("import sys; import jtai_extract.launch; "
+            "print(sorted(m for m in ('typer', 'jtai_extract.cli') if m in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert done.stdout.strip() == "[]", done.stderr

@@ -415,18 +415,55 @@ def _tokenize_with(nlp):
     return tokenize
 
 
-def _phrase_doc(nlp, made: dict[tuple[str, ...], Any], words: list[str]):
-    """The PhraseMatcher pattern of one phrase: a Doc whose NORMs are the phrase's lemmas."""
+def _phrase_key(strings, made: dict[tuple[str, ...], tuple[int, ...]], words: list[str]) -> tuple[int, ...]:
+    """The PhraseMatcher pattern of one phrase: its lemmas' NORM hashes, which is all the matcher
+    keeps of a pattern Doc (and what ``PhraseMatcher.add`` takes as it is, as spaCy's own unpickling
+    does). No Doc is made: a Doc per phrase (~5,700) and a lexeme per new word were most of the
+    tagger's build time."""
     key = tuple(words)
-    doc = made.get(key)
-    if doc is None:
-        from spacy.tokens import Doc
+    got = made.get(key)
+    if got is None:
+        got = made[key] = tuple(strings.add(w) for w in words)
+    return got
 
-        doc = made[key] = Doc(nlp.vocab, words=words)
-        for tok, w in zip(doc, words, strict=True):
-            if tok.norm_ != w:
-                tok.norm_ = w
+
+def _phrase_doc(nlp, words: tuple[int, ...]):
+    """One phrase (``_phrase_key``) as a pattern Doc whose NORMs are the phrase's lemmas: the
+    documented way to give ``PhraseMatcher.add`` a pattern, for a spaCy that takes nothing else."""
+    from spacy.tokens import Doc
+
+    texts = [nlp.vocab.strings[w] for w in words]
+    doc = Doc(nlp.vocab, words=texts)
+    for tok, w in zip(doc, texts, strict=True):
+        if tok.norm_ != w:
+            tok.norm_ = w
     return doc
+
+
+PROBE_PHRASE = ("probe", "phrase")  # any two words: _keys_accepted's pattern
+
+
+def _keys_accepted(nlp) -> bool:
+    """Whether this spaCy's PhraseMatcher takes a pattern as its NORM hashes and matches it as it
+    does the same pattern given as a Doc (spaCy 3 does: its unpickling adds patterns so)."""
+    from spacy.matcher import PhraseMatcher
+    from spacy.tokens import Doc
+
+    try:
+        probe: Any = PhraseMatcher(nlp.vocab, attr="NORM")  # (its stubs say Docs only)
+        probe.add("probe", [tuple(nlp.vocab.strings.add(w) for w in PROBE_PHRASE)])
+        doc = Doc(nlp.vocab, words=["a", *PROBE_PHRASE])
+        return [(a, b) for _, a, b in probe(doc)] == [(1, 1 + len(PROBE_PHRASE))]
+    except Exception:  # any refusal: the pattern Docs it is
+        return False
+
+
+def _phrase_adder(nlp):
+    """``add(matcher, key, phrases)``: a rule's phrases (``_phrase_key``) into a PhraseMatcher, as
+    hashes where spaCy takes them (``_keys_accepted``), else as pattern Docs."""
+    if _keys_accepted(nlp):
+        return lambda matcher, key, phrases: matcher.add(key, phrases)
+    return lambda matcher, key, phrases: matcher.add(key, [_phrase_doc(nlp, words) for words in phrases])
 
 
 class Vocabulary:
@@ -443,8 +480,8 @@ class Vocabulary:
         self.phrases = PhraseMatcher(nlp.vocab, attr="NORM")
         self.matcher = GapMatcher()
         self.strings = nlp.vocab.strings
-        phrases: dict[str, list] = {}
-        made: dict[tuple[str, ...], Any] = {}  # one Doc per phrase, shared by the rows that have it
+        phrases: dict[str, list[tuple[int, ...]]] = {}
+        made: dict[tuple[str, ...], tuple[int, ...]] = {}  # each phrase's key, worked out once
         tokenize = _tokenize_with(nlp)
 
         for i, e in enumerate(entries):
@@ -462,9 +499,10 @@ class Vocabulary:
                 if words_list is None:
                     self.matcher.add(i, specs)
                     continue
-                phrases.setdefault(str(i), []).extend(_phrase_doc(nlp, made, words) for words in words_list)
-        for key, docs in phrases.items():
-            self.phrases.add(key, docs)
+                phrases.setdefault(str(i), []).extend(_phrase_key(self.strings, made, words) for words in words_list)
+        add = _phrase_adder(nlp)
+        for key, keys in phrases.items():
+            add(self.phrases, key, keys)
 
     def __call__(self, doc) -> list[tuple[int, int, int]]:
         """(row, start, end) of every match."""
@@ -502,7 +540,8 @@ class Roles:
         self.strings = nlp.vocab.strings
 
         tokenize = _tokenize_with(nlp)
-        made: dict[tuple[str, ...], Any] = {}
+        made: dict[tuple[str, ...], tuple[int, ...]] = {}
+        add = _phrase_adder(nlp)
 
         from spacy.matcher import PhraseMatcher
 
@@ -515,15 +554,15 @@ class Roles:
                     for s in specs:
                         target.update(s.values or ())
                 continue
-            docs = []
+            keys = []
             for specs in compiled:
                 expanded = _expand(specs)
                 if expanded is None:
                     self.matcher.add(i, specs)
                     continue
-                docs += [_phrase_doc(nlp, made, words) for words in expanded]
-            if docs:
-                self.phrases.add(f"{i}", docs)
+                keys += [_phrase_key(self.strings, made, words) for words in expanded]
+            if keys:
+                add(self.phrases, f"{i}", keys)
         self.rows = role_rows()
 
     def cues(self, doc) -> Cues:

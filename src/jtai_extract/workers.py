@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import contextlib
 import errno
-import multiprocessing
 import os
 import signal
 import sys
@@ -32,6 +31,8 @@ from typing import Any
 from .batch import Input, Result, extract_one, init_worker
 from .errors import ExtractError
 from .limits import MB, Limits, megabytes
+from .worker_server import ENGINE_PRELOAD, PRELOAD, context  # noqa: F401 - (where they were)
+from .worker_server import ensure_running as _ensure_server
 
 EXIT_MEMORY = 86  # the exit status of a worker that went past its memory budget
 EXIT_ORPHANED = 87  # the exit status of a worker whose parent is gone
@@ -43,38 +44,6 @@ INPUTS_AHEAD_PER_WORKER = 4  # inputs handed out past the next one due, per work
 MAX_START_FAILURES = 3  # workers dying before they are ready, in a row: the pool cannot work
 JOIN_TIMEOUT_S = 1.0  # waiting for a killed worker to be reaped
 PR_SET_PDEATHSIG = 1  # linux/prctl.h
-# imported by the worker server before it forks: the pipeline and tagger (_worker_preload), and
-# the command line, which a worker started from the installed command imports again as its main;
-# pdfplumber (and pdfminer) only for the engine that reads with it
-PRELOAD = ["jtai_extract._worker_preload", "jtai_extract.cli"]
-ENGINE_PRELOAD = {"pdfplumber": ["pdfplumber"]}
-
-
-def context(engine: str | None = None) -> Any:
-    """forkserver where the platform has it, preloaded with the pipeline (and the engine's PDF
-    library); spawn elsewhere."""
-    if "forkserver" in multiprocessing.get_all_start_methods():
-        ctx = multiprocessing.get_context("forkserver")
-        ctx.set_forkserver_preload(PRELOAD + ENGINE_PRELOAD.get(engine or "", []))
-        return ctx
-    return multiprocessing.get_context("spawn")
-
-
-def _ensure_server() -> None:
-    """Start the worker server (if it is not running) with Ctrl-C ignored from its first
-    instruction: it is inherited, so neither the server nor a worker ever prints a traceback."""
-    from multiprocessing import forkserver
-
-    if threading.current_thread() is not threading.main_thread():
-        forkserver.ensure_running()
-        return
-    previous = signal.getsignal(signal.SIGINT)
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    try:
-        forkserver.ensure_running()
-    finally:
-        if previous is not None:
-            signal.signal(signal.SIGINT, previous)
 
 
 # --- in the worker ---------------------------------------------------------------------------
