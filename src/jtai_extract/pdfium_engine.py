@@ -9,6 +9,7 @@ from __future__ import annotations
 import ctypes
 import re
 from collections.abc import Callable, Iterator
+from functools import cache
 from typing import Any
 
 from .document import Rect
@@ -24,17 +25,37 @@ WORD_RE = re.compile(r"[^\s\ufffe\x02]+[\ufffe\x02]?|[\ufffe\x02]")
 _address = ctypes.c_void_p.from_buffer  # a pointer's address, a third of ctypes.cast's cost
 
 
+@cache
+def _fast(raw: Any) -> tuple[Callable[[int, int, int], int], Callable[[int, int], int | None],
+                             Callable[[int, int], int]]:
+    """FPDFText_GetLooseCharBox, FPDFText_GetTextObject and FPDFText_IsGenerated bound again with plain addresses for
+    arguments and result: asked for every word, pypdfium2's typed bindings (a pointer object in,
+    one out) cost more than PDFium's own work."""
+    def bind(fn: Any, restype: Any, *argtypes: Any) -> Any:
+        return ctypes.CFUNCTYPE(restype, *argtypes)(_address(fn).value or 0)  # never null: a loaded symbol
+
+    void, int_ = ctypes.c_void_p, ctypes.c_int
+    return (bind(raw.FPDFText_GetLooseCharBox, int_, void, int_, void),
+            bind(raw.FPDFText_GetTextObject, void, void, int_),
+            bind(raw.FPDFText_IsGenerated, int_, void, int_))
+
+
 class _TextPage:
     """One page's text with the few per-character questions the engine asks PDFium."""
 
     def __init__(self, raw, textpage, height: float, bold_font: Callable[[str], bool]) -> None:
         self.raw = raw
         self.tp = textpage.raw
+        self.address: int = _address(self.tp).value or 0  # the text page for the plain-address bindings
+        self.char_box, self.text_object, self.is_generated = _fast(raw)
         self.height = height
         self.bold_font = bold_font
         self.count = raw.FPDFText_CountChars(self.tp)
         self.text = textpage.get_text_range(0, self.count) if self.count > 0 else ""
         self.rect = raw.FS_RECTF()
+        # the box's left, top, right, bottom read in one go (the same float32 values as its fields)
+        self.rect_address = ctypes.addressof(self.rect)
+        self.rect_values = (ctypes.c_float * 4).from_address(self.rect_address)
         self.matrix = raw.FS_MATRIX()
         self.name = ctypes.create_string_buffer(128)
         self.flags = ctypes.c_int()
@@ -43,9 +64,9 @@ class _TextPage:
 
     def box(self, i: int) -> tuple[float, float, float, float]:
         """x0, x1, top, bottom of character i (top-left origin, as pdfplumber)."""
-        self.raw.FPDFText_GetLooseCharBox(self.tp, i, self.rect)
-        r = self.rect
-        return r.left, r.right, self.height - r.top, self.height - r.bottom
+        self.char_box(self.address, i, self.rect_address)
+        left, top, right, bottom = self.rect_values
+        return left, right, self.height - top, self.height - bottom
 
     def style(self, i: int) -> tuple[float, bool]:
         """Effective size and boldness of character i; asked once per text object."""
@@ -54,7 +75,7 @@ class _TextPage:
 
     def _object(self, i: int) -> int:
         """The text object character i was drawn by (0: none, PDFium generated the character)."""
-        return _address(self.raw.FPDFText_GetTextObject(self.tp, i)).value or 0
+        return self.text_object(self.address, i) or 0
 
     def _styled(self, i: int, key: int | None = None) -> tuple[float, bool, bool]:
         key = self._object(i) if key is None else key
@@ -101,37 +122,54 @@ class _TextPage:
         the space stays where it belongs even when the boxes of slanted words overlap."""
         out: list[RawChar] = []
         text, count = self.text, min(self.count, len(self.text))
+        # the calls asked for every word, bound once (a word costs a few PDFium calls: the
+        # Python around them is most of the engine's time)
+        char_box, text_object, page, rect, values = (self.char_box, self.text_object, self.address,
+                                                     self.rect_address, self.rect_values)
+        height, styles, styled, box = self.height, self.styles, self._styled, self.box
+        is_generated = self.is_generated
         for m in WORD_RE.finditer(text[:count]):
             start, end = m.span()
-            word = m.group().replace("\ufffe", "-").replace("\x02", "-")
-            first, key = start, self._object(start)
+            word = m.group()
+            if "\ufffe" in word or "\x02" in word:
+                word = word.replace("\ufffe", "-").replace("\x02", "-")
+            first, key = start, text_object(page, start)
             if not key and text[start] not in SOFT_HYPHENS:
                 # characters PDFium made up, no glyph drawn (a font without a Unicode mapping):
                 # the word is placed at its first drawn glyph; nothing drawn, no word
-                first = next((k for k in range(start, end) if self._object(k)), end)
+                first = next((k for k in range(start, end) if text_object(page, k)), end)
                 if first == end:
                     continue
-                key = self._object(first)
-            size, bold, unmapped = self._styled(first, key)
+                key = text_object(page, first)
+            found = styles.get(key or 0)
+            size, bold, unmapped = found if found is not None else styled(first, key or 0)
             if unmapped:
                 word = self._mapped(word, start)
                 if not word:
                     continue
-            x0, _, top, bottom = self.box(first)
+            char_box(page, first, rect)
+            x0, top_up, _, bottom_up = values
+            top, bottom = height - top_up, height - bottom_up
             if text[end - 1] in SOFT_HYPHENS and end - start > 1:  # a generated hyphen has no box
-                x1 = self.box(end - 2)[1] + 0.3 * size
+                char_box(page, end - 2, rect)
+                x1 = values[2] + 0.3 * size
             else:
-                x1 = self.box(end - 1)[1]
-            digits = len(word) - len(word.rstrip("0123456789"))
-            if 0 < digits < len(word) and self.style(end - 1)[0] < 0.85 * size:
-                dsize, dbold = self.style(end - 1)
-                dx0 = self.box(end - digits)[0]
-                _, _, dtop, dbottom = self.box(end - 1)
-                out.append((word[:-digits], x0, self.box(end - digits - 1)[1], top, bottom, size, bold))
-                out.append((word[-digits:], dx0, x1, dtop, dbottom, dsize, dbold))
+                char_box(page, end - 1, rect)
+                x1 = values[2]
+            last = word[-1]
+            if "0" <= last <= "9":
+                digits = len(word) - len(word.rstrip("0123456789"))
+                if digits < len(word) and self.style(end - 1)[0] < 0.85 * size:
+                    dsize, dbold = self.style(end - 1)
+                    dx0 = box(end - digits)[0]
+                    _, _, dtop, dbottom = box(end - 1)
+                    out.append((word[:-digits], x0, box(end - digits - 1)[1], top, bottom, size, bold))
+                    out.append((word[-digits:], dx0, x1, dtop, dbottom, dsize, dbold))
+                else:
+                    out.append((word, x0, x1, top, bottom, size, bold))
             else:
                 out.append((word, x0, x1, top, bottom, size, bold))
-            if end < count and text[end] == " " and self.raw.FPDFText_IsGenerated(self.tp, end) == 0:
+            if end < count and text[end] == " " and is_generated(page, end) == 0:
                 out[-1] = (out[-1][0] + " ", *out[-1][1:])
         return out
 
