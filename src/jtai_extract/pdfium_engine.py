@@ -10,6 +10,7 @@ import ctypes
 import re
 from collections.abc import Callable, Iterator
 from functools import cache
+from operator import itemgetter
 from typing import Any
 
 from .document import Rect
@@ -25,19 +26,21 @@ WORD_RE = re.compile(r"[^\s\ufffe\x02]+[\ufffe\x02]?|[\ufffe\x02]")
 _address = ctypes.c_void_p.from_buffer  # a pointer's address, a third of ctypes.cast's cost
 
 
+def _bind(fn: Any, restype: Any, *argtypes: Any) -> Any:
+    """A PDFium function again, with its own argument and result types (the same symbol)."""
+    return ctypes.CFUNCTYPE(restype, *argtypes)(_address(fn).value or 0)  # never null: a loaded symbol
+
+
 @cache
 def _fast(raw: Any) -> tuple[Callable[[int, int, int], int], Callable[[int, int], int | None],
                              Callable[[int, int], int]]:
     """FPDFText_GetLooseCharBox, FPDFText_GetTextObject and FPDFText_IsGenerated bound again with plain addresses for
     arguments and result: asked for every word, pypdfium2's typed bindings (a pointer object in,
     one out) cost more than PDFium's own work."""
-    def bind(fn: Any, restype: Any, *argtypes: Any) -> Any:
-        return ctypes.CFUNCTYPE(restype, *argtypes)(_address(fn).value or 0)  # never null: a loaded symbol
-
     void, int_ = ctypes.c_void_p, ctypes.c_int
-    return (bind(raw.FPDFText_GetLooseCharBox, int_, void, int_, void),
-            bind(raw.FPDFText_GetTextObject, void, void, int_),
-            bind(raw.FPDFText_IsGenerated, int_, void, int_))
+    return (_bind(raw.FPDFText_GetLooseCharBox, int_, void, int_, void),
+            _bind(raw.FPDFText_GetTextObject, void, void, int_),
+            _bind(raw.FPDFText_IsGenerated, int_, void, int_))
 
 
 class _TextPage:
@@ -194,34 +197,55 @@ def _visible(raw: Any, obj: Any) -> bool:
 IDENTITY = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
 
 
+@cache
+def _object_calls(raw: Any) -> tuple[Any, Any, Any, Any]:
+    """FPDFPage_GetObject, FPDFFormObj_GetObject, FPDFPageObj_GetType and FPDFPageObj_GetBounds
+    bound with plain addresses (asked for every object of every page, as ``_fast``)."""
+    void, int_, ulong = ctypes.c_void_p, ctypes.c_int, ctypes.c_ulong
+    return (_bind(raw.FPDFPage_GetObject, void, void, int_), _bind(raw.FPDFFormObj_GetObject, void, void, ulong),
+            _bind(raw.FPDFPageObj_GetType, int_, void),
+            _bind(raw.FPDFPageObj_GetBounds, int_, void, void, void, void, void))
+
+
 def _objects(raw: Any, container: Any, height: float, matrix: tuple[float, ...] = IDENTITY,
              depth: int = 0, form: bool = False) -> tuple[list[Rect], list[Rect]]:
     """The boxes of the visible path objects and of the text objects, in page space (top-left
     origin), inside form XObjects too."""
     count = raw.FPDFFormObj_CountObjects(container) if form else raw.FPDFPage_CountObjects(container)
-    get_object = raw.FPDFFormObj_GetObject if form else raw.FPDFPage_GetObject
-    get_type, get_bounds = raw.FPDFPageObj_GetType, raw.FPDFPageObj_GetBounds
+    page_object, form_object, get_type, get_bounds = _object_calls(raw)
+    get_object = form_object if form else page_object
+    where = _address(container).value
     text_kind, path_kind, form_kind = raw.FPDF_PAGEOBJ_TEXT, raw.FPDF_PAGEOBJ_PATH, raw.FPDF_PAGEOBJ_FORM
     shapes: list[Rect] = []
     texts: list[Rect] = []
-    left, bottom, right, top = ctypes.c_float(), ctypes.c_float(), ctypes.c_float(), ctypes.c_float()
-    refs = (ctypes.byref(left), ctypes.byref(bottom), ctypes.byref(right), ctypes.byref(top))
+    bounds = (ctypes.c_float * 4)()  # left, bottom, right, top
+    at = ctypes.addressof(bounds)
+    step = ctypes.sizeof(ctypes.c_float)
+    refs = (at, at + step, at + 2 * step, at + 3 * step)
+
+    def typed(address: int) -> Any:  # the object as pypdfium2's typed calls take it
+        return ctypes.cast(address, raw.FPDF_PAGEOBJECT)
+
     for i in range(max(count, 0)):
-        obj = get_object(container, i)
+        obj = get_object(where, i)
+        if not obj:
+            continue
         kind = get_type(obj)
-        if (kind == text_kind or kind == path_kind and _visible(raw, obj)) and get_bounds(obj, *refs):
+        if (kind == text_kind or kind == path_kind and _visible(raw, typed(obj))) and get_bounds(obj, *refs):
+            left, bottom, right, top = bounds
             if matrix == IDENTITY:
-                box = (left.value, height - top.value, right.value, height - bottom.value)
+                box = (left, height - top, right, height - bottom)
             else:
-                xs, ys = zip(*(_apply(matrix, x, y) for x in (left.value, right.value)
-                               for y in (bottom.value, top.value)), strict=True)
+                xs, ys = zip(*(_apply(matrix, x, y) for x in (left, right)
+                               for y in (bottom, top)), strict=True)
                 box = (min(xs), height - max(ys), max(xs), height - min(ys))
             (texts if kind == text_kind else shapes).append(box)
         elif kind == form_kind and depth < FORM_DEPTH:
             m = raw.FS_MATRIX()
-            raw.FPDFPageObj_GetMatrix(obj, ctypes.byref(m))
+            form_obj = typed(obj)
+            raw.FPDFPageObj_GetMatrix(form_obj, ctypes.byref(m))
             inner = (m.a, m.b, m.c, m.d, m.e, m.f)
-            more_shapes, more_texts = _objects(raw, obj, height, _compose(inner, matrix), depth + 1, form=True)
+            more_shapes, more_texts = _objects(raw, form_obj, height, _compose(inner, matrix), depth + 1, form=True)
             shapes.extend(more_shapes)
             texts.extend(more_texts)
     return shapes, texts
@@ -230,17 +254,25 @@ def _objects(raw: Any, container: Any, height: float, matrix: tuple[float, ...] 
 DUPLICATE_DISTANCE = 0.15  # as LayoutSettings.duplicate_distance: of the text's height
 FAKE_BOLD_OFFSET = 0.02
 DUPLICATE_LOOKAHEAD = 4
+_TOP_LEFT = itemgetter(1, 0)
 
 
 def fake_bold_regions(texts: list[Rect]) -> list[Rect]:
     """Where a text object is drawn again a hair away (fake bold). PDFium keeps one copy of such
     a pair in its text, so the duplicate is found among the page's text objects instead."""
-    ordered = sorted(texts, key=lambda r: (r[1], r[0]))
+    ordered = sorted(texts, key=_TOP_LEFT)
     out: list[Rect] = []
     for i, a in enumerate(ordered):
         size = a[3] - a[1]
+        limit = DUPLICATE_DISTANCE * size
         for b in ordered[i + 1:i + 1 + DUPLICATE_LOOKAHEAD]:
-            shift = max(abs(b[0] - a[0]), abs(b[1] - a[1]))
+            dy = b[1] - a[1]  # sorted by top: never negative, and growing
+            if dy > limit:
+                break  # this one and every later one lies too far below
+            dx = abs(b[0] - a[0])
+            if dx > limit:
+                continue  # most pairs: the next word of the line
+            shift = max(dx, dy)
             same_size = abs((b[2] - b[0]) - (a[2] - a[0])) <= DUPLICATE_DISTANCE * size \
                 and abs((b[3] - b[1]) - size) <= DUPLICATE_DISTANCE * size
             if same_size and FAKE_BOLD_OFFSET * size < shift <= DUPLICATE_DISTANCE * size:
