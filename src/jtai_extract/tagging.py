@@ -655,7 +655,8 @@ class Tagger:
                 continue
             m = self._mention(doc, text, e.key, a, b, e.weight, self.vocabulary.sources[r], None)
             m.row = self.vocabulary.row_keys[r]
-            blocker = next((be for be, ba, bb in blocks if be.key == e.key and ba <= a and b <= bb), None)
+            blocker = next((be for be, ba, bb in blocks if be.key == e.key and ba <= a and b <= bb),
+                           None) if blocks else None  # most texts match no blocking row
             if blocker is not None:
                 blocked.append(Blocked(m, f"{blocker.where} {blocker.pattern}"))
             else:
