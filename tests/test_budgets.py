@@ -9,6 +9,7 @@ import os
 import signal
 import threading
 import time
+import zlib
 
 import pytest
 
@@ -71,6 +72,21 @@ def test_the_content_cap_counts_only_what_expands_and_stops_at_the_limit():
     check_pdf_content(bomb, 9 * MB)
     with pytest.raises(ExtractError):
         check_pdf_content(bomb, 7 * MB)
+
+
+def test_the_content_cap_finds_streams_by_their_keyword_and_end_of_line_only():
+    # each stream of 2 MB of zeros: counted only where "stream" (not "endstream", not "streams")
+    # is followed by an end of line, whichever of CR LF, LF or CR
+    zeros = zlib.compress(b"\0" * (2 * MB))
+
+    def obj(keyword: bytes) -> bytes:
+        return b"1 0 obj << /Filter /FlateDecode >>" + keyword + zeros + b"\nendstream endobj\n"
+
+    for eol in (b"\r\n", b"\n", b"\r"):
+        with pytest.raises(ExtractError):
+            check_pdf_content(obj(b"stream" + eol), MB)
+    for keyword in (b"endstream\n", b"streams\n", b"stream "):
+        check_pdf_content(obj(keyword), MB)
 
 
 def test_a_worker_past_its_memory_budget_is_stopped_and_replaced(inputs):

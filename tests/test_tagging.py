@@ -210,3 +210,19 @@ def test_a_letter_with_a_finding_over_a_million_characters_does_not_fail():
     letter = extract(Source("letter.txt", text.replace(marker, long + marker).encode()))
     long_finding = next(s for s in letter.strengths if len(s.text) > 1_000_000)
     assert "police" in long_finding.agencies
+
+
+def test_the_gap_matcher_checks_a_second_word_only_where_the_first_cannot_be_left_out():
+    # the check of the second word before following a start: a pattern whose first word is
+    # optional may match from its second word on, at the start itself
+    from jtai_extract.tag_lexicon import TokenSpec
+    from jtai_extract.tagging import GapMatcher
+
+    matcher = GapMatcher()
+    matcher.add(1, [TokenSpec(("early",), False, False), TokenSpec(("help",), False, False)])
+    matcher.add(2, [TokenSpec(("missing",), False, True), TokenSpec(("episode",), False, False)])
+    matcher.add(3, [TokenSpec(("front",), False, False), TokenSpec(None, False, False),
+                    TokenSpec(("team",), False, False)])
+    words = ["early", "help", "and", "early", "support", "episode", "front", "door", "team", "early"]
+    data = {"texts": words, "norms": words, "lemmas": words}
+    assert sorted(matcher(data)) == [(1, 0, 2), (2, 5, 6), (3, 6, 9)]

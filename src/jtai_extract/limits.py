@@ -8,7 +8,6 @@ worker process that can be stopped (``workers.py``).
 
 from __future__ import annotations
 
-import re
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -72,7 +71,8 @@ def too_large_input(size: int | None, limit: int, what: str = "the file") -> Ext
 
 # "stream" and its end of line start a stream's data (PDF 7.3.8); the dictionary before it says
 # how the data is encoded
-_STREAM_RE = re.compile(rb"(?<!end)stream(?:\r\n|\n|\r)")
+_STREAM = b"stream"
+_END = b"end"
 _DICT_LOOKBACK = 4096  # bytes before "stream" searched for the dictionary of its object
 _INFLATE_CHUNK = 1 << 16  # compressed bytes fed to zlib at a time
 _INFLATE_PIECE = 1 << 20  # most bytes zlib may produce at a time: memory stays small whatever the ratio
@@ -87,8 +87,7 @@ def check_pdf_content(data: bytes, limit: int | None) -> None:
     if not limit:
         return
     total = 0
-    for match in _STREAM_RE.finditer(data):
-        start = match.start()
+    for start, data_start in _stream_starts(data):
         head = data[max(0, start - _DICT_LOOKBACK):start]
         obj = head.rfind(b"obj")
         dictionary = head[obj + 3:] if obj >= 0 else head
@@ -97,11 +96,26 @@ def check_pdf_content(data: bytes, limit: int | None) -> None:
         stages = dictionary.count(b"/FlateDecode")
         if not stages or not _flate_first(dictionary):
             continue
-        for piece in _inflate(data, match.end(), stages):
+        for piece in _inflate(data, data_start, stages):
             total += len(piece)
             if total > limit:
                 raise ExtractError("too_large", f"its compressed content expands to more than {megabytes(limit)} "
                                                 "(--max-content)")
+
+
+def _stream_starts(data: bytes) -> Iterator[tuple[int, int]]:
+    """Where each "stream" keyword (not "endstream") followed by its end of line starts, and
+    where its data starts. bytes.find, not a regular expression: a pattern that opens with a
+    look-behind is tried at every byte, which cost more than decompressing the streams."""
+    pos = data.find(_STREAM)
+    while pos >= 0:
+        after = pos + len(_STREAM)
+        if pos < len(_END) or data[pos - len(_END):pos] != _END:
+            if data[after:after + 2] == b"\r\n":
+                yield pos, after + 2
+            elif data[after:after + 1] in (b"\n", b"\r"):
+                yield pos, after + 1
+        pos = data.find(_STREAM, after)  # "stream" cannot overlap itself
 
 
 def _flate_first(dictionary: bytes) -> bool:

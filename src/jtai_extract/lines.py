@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from operator import itemgetter
 
 from .document import Document, Frame, Line, Rect
 from .settings import DEFAULT, LayoutSettings
@@ -39,18 +40,29 @@ def symbol_font(name: str) -> bool:
 
 
 LIGATURES = str.maketrans({"\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl", "\ufb03": "ffi", "\ufb04": "ffl"})
+_TEXT, _TOP, _BOTTOM, _SIZE, _BOLD = itemgetter(0), itemgetter(3), itemgetter(4), itemgetter(5), itemgetter(6)
 DUPLICATE_LOOKBACK = 4  # a glyph's duplicate sits among the few glyphs just before it (sorted by x)
+
+
+class _Rounded(dict[float, float]):
+    """Sizes to one decimal, each distinct size rounded once: a page sets its characters in a
+    handful of sizes, and round() costs several dictionary look-ups."""
+
+    def __missing__(self, size: float) -> float:
+        value = self[size] = round(size, 1)
+        return value
 
 
 def chars_to_lines(chars: list[RawChar], page: int, settings: LayoutSettings = DEFAULT) -> list[Line]:
     lines: list[Line] = []
+    rounded = _Rounded()  # one page's sizes (a table per page: its memory ends with the page)
     for row in rows_by_baseline(chars, settings):
         row.sort(key=lambda c: c[1])
         row = dedupe_glyphs(row, settings)
-        size = Counter(round(c[5], 1) for c in row if not c[0].isspace()).most_common(1)
+        size = Counter(rounded[c[5]] for c in row if not c[0].isspace()).most_common(1)
         if not size:
             continue
-        lines.extend(_segments(row, size[0][0], page, settings))
+        lines.extend(_segments(row, size[0][0], page, settings, rounded))
     return lines
 
 
@@ -59,16 +71,19 @@ def rows_by_baseline(chars: list[RawChar], settings: LayoutSettings = DEFAULT) -
     bottom; then a lone glyph or a row of small glyphs (a bullet, a raised footnote marker) that
     overlaps a neighbouring row by half its height joins it."""
     rows: list[list[RawChar]] = []
+    row: list[RawChar] = []
     ref, ref_size = 0.0, 0.0
-    for ch in sorted(chars, key=lambda c: c[4]):
+    marker, tolerance = settings.marker_size, settings.baseline_tolerance
+    for ch in sorted(chars, key=_BOTTOM):
         drop = ch[4] - ref
         # glyphs of another size (a marker, a symbol-font bullet) only share a row on the very
         # same baseline: otherwise they form their own and join their line below
-        similar = settings.marker_size * ref_size < ch[5] < ref_size / settings.marker_size
-        if rows and drop <= settings.baseline_tolerance * ch[5] and (drop <= SAME_BASELINE * ch[5] or similar):
-            rows[-1].append(ch)
+        if rows and drop <= tolerance * ch[5] and (drop <= SAME_BASELINE * ch[5]
+                                                    or marker * ref_size < ch[5] < ref_size / marker):
+            row.append(ch)
         else:
-            rows.append([ch])
+            row = [ch]
+            rows.append(row)
             ref, ref_size = ch[4], ch[5]
     return _attach_strays(rows, settings)
 
@@ -85,8 +100,9 @@ def _attach_strays(rows: list[list[RawChar]], settings: LayoutSettings) -> list[
     stats = []
     for row in rows:
         glyphs = [c for c in row if not c[0].isspace()]
-        stats.append((sum(len(c[0]) for c in glyphs), max((c[5] for c in glyphs), default=0.0),
-                      min((c[3] for c in glyphs), default=0.0), max((c[4] for c in glyphs), default=0.0)))
+        texts = "".join(map(_TEXT, glyphs))
+        stats.append((len(texts), max(map(_SIZE, glyphs), default=0.0),
+                      min(map(_TOP, glyphs), default=0.0), max(map(_BOTTOM, glyphs), default=0.0)))
     target = list(range(len(rows)))
     for i, (count, size, top, bottom) in enumerate(stats):
         best = None
@@ -129,25 +145,31 @@ def dedupe_glyphs(row: list[RawChar], settings: LayoutSettings = DEFAULT) -> lis
     return kept
 
 
-def _segments(row: list[RawChar], size: float, page: int, settings: LayoutSettings) -> list[Line]:
-    baseline = max(c[4] for c in row if round(c[5], 1) == size)
+def _segments(row: list[RawChar], size: float, page: int, settings: LayoutSettings,
+              rounded: dict[float, float] | None = None) -> list[Line]:
+    rounded = _Rounded() if rounded is None else rounded
+    baseline = max(c[4] for c in row if rounded[c[5]] == size)
+    # the thresholds in points for this line's size, worked out once (not per glyph)
+    column_gap, space_gap, wide_gap = settings.column_gap * size, settings.space_gap * size, settings.wide_gap * size
+    marker_size, marker_bottom = settings.marker_size * size, baseline - settings.marker_raise * size
     segments: list[Line] = []
     parts: list[str] = []
     markers: list[str] = []
     gaps: list[tuple[int, float]] = []
-    seg: list[RawChar] = []
+    seg: list[RawChar] = []  # never a whitespace glyph: the loop below skips them
     prev: RawChar | None = None
     pending_space = False
 
     def flush() -> None:
-        text = "".join(parts).strip().translate(LIGATURES)
-        if UNMAPPED_SYMBOL in text:
-            text = _unmapped_symbols(text)
-        glyphs = [c for c in seg if not c[0].isspace()]
-        if text and glyphs:
-            bold = sum(c[6] for c in glyphs) >= 0.6 * len(glyphs)
-            segments.append(Line(text=text, page=page, x0=glyphs[0][1], x1=glyphs[-1][2],
-                                 top=min(c[3] for c in glyphs), bottom=max(c[4] for c in glyphs),
+        text = "".join(parts).strip()
+        if not text.isascii():  # ligatures and unmapped glyphs are not ASCII: most lines skip both
+            text = text.translate(LIGATURES)
+            if UNMAPPED_SYMBOL in text:
+                text = _unmapped_symbols(text)
+        if text and seg:
+            bold = sum(map(_BOLD, seg)) >= 0.6 * len(seg)
+            segments.append(Line(text=text, page=page, x0=seg[0][1], x1=seg[-1][2],
+                                 top=min(map(_TOP, seg)), bottom=max(map(_BOTTOM, seg)),
                                  size=size, bold=bold, footnote_markers=list(markers), gaps=list(gaps)))
         parts.clear()
         markers.clear()
@@ -155,32 +177,30 @@ def _segments(row: list[RawChar], size: float, page: int, settings: LayoutSettin
         seg.clear()
 
     for ch in row:
-        text, x0, bot, csize = ch[0], ch[1], ch[4], ch[5]
-        spaced = text.endswith(" ") and not text.isspace()  # a word that carries its space (pdfium)
+        text = ch[0]
+        spaced = text[-1:] == " " and not text.isspace()  # a word that carries its space (pdfium)
         if spaced:
             text = text.rstrip(" ")
-        if text.isspace() or not text:
+        if not text or text.isspace():
             # a space glyph counts when it sits after the glyph before it, not on top of it (drawn
             # over the glyph's first third by a doubled or overlapping line); slanted type's
             # boxes overlap, so a space may start before the glyph before it ends
-            if prev is not None and x0 >= prev[1] + SPACE_OVER_GLYPH * (prev[2] - prev[1]):
+            if prev is not None and ch[1] >= prev[1] + SPACE_OVER_GLYPH * (prev[2] - prev[1]):
                 pending_space = True
             continue
-        gap = x0 - prev[2] if prev is not None else 0.0
-        # a lone glyph before a wide gap is a bullet, not a column of its own
-        if prev is not None and gap > settings.column_gap * size and len(seg) > 1:
-            flush()
-            pending_space = False
-        elif prev is not None and (pending_space or gap > settings.space_gap * size) and parts:
-            parts.append(" ")
-            if gap > settings.wide_gap * size:
-                gaps.append((sum(map(len, parts)), x0))
-        pending_space = False
+        if prev is not None:
+            gap = ch[1] - prev[2]
+            # a lone glyph before a wide gap is a bullet, not a column of its own
+            if gap > column_gap and len(seg) > 1:
+                flush()
+            elif (pending_space or gap > space_gap) and parts:
+                parts.append(" ")
+                if gap > wide_gap:
+                    gaps.append((sum(map(len, parts)), ch[1]))
         prev = ch
         seg.append(ch)
         pending_space = spaced
-        if text.isdigit() and csize < settings.marker_size * size and bot < baseline - settings.marker_raise * size \
-                and parts:
+        if text.isdigit() and ch[5] < marker_size and ch[4] < marker_bottom and parts:
             markers.append(text)  # a raised small digit after text: a footnote marker
             continue
         parts.append(text)

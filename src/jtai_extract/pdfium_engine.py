@@ -9,6 +9,8 @@ from __future__ import annotations
 import ctypes
 import re
 from collections.abc import Callable, Iterator
+from functools import cache
+from operator import itemgetter
 from typing import Any
 
 from .document import Rect
@@ -24,17 +26,39 @@ WORD_RE = re.compile(r"[^\s\ufffe\x02]+[\ufffe\x02]?|[\ufffe\x02]")
 _address = ctypes.c_void_p.from_buffer  # a pointer's address, a third of ctypes.cast's cost
 
 
+def _bind(fn: Any, restype: Any, *argtypes: Any) -> Any:
+    """A PDFium function again, with its own argument and result types (the same symbol)."""
+    return ctypes.CFUNCTYPE(restype, *argtypes)(_address(fn).value or 0)  # never null: a loaded symbol
+
+
+@cache
+def _fast(raw: Any) -> tuple[Callable[[int, int, int], int], Callable[[int, int], int | None],
+                             Callable[[int, int], int]]:
+    """FPDFText_GetLooseCharBox, FPDFText_GetTextObject and FPDFText_IsGenerated bound again with plain addresses for
+    arguments and result: asked for every word, pypdfium2's typed bindings (a pointer object in,
+    one out) cost more than PDFium's own work."""
+    void, int_ = ctypes.c_void_p, ctypes.c_int
+    return (_bind(raw.FPDFText_GetLooseCharBox, int_, void, int_, void),
+            _bind(raw.FPDFText_GetTextObject, void, void, int_),
+            _bind(raw.FPDFText_IsGenerated, int_, void, int_))
+
+
 class _TextPage:
     """One page's text with the few per-character questions the engine asks PDFium."""
 
     def __init__(self, raw, textpage, height: float, bold_font: Callable[[str], bool]) -> None:
         self.raw = raw
         self.tp = textpage.raw
+        self.address: int = _address(self.tp).value or 0  # the text page for the plain-address bindings
+        self.char_box, self.text_object, self.is_generated = _fast(raw)
         self.height = height
         self.bold_font = bold_font
         self.count = raw.FPDFText_CountChars(self.tp)
         self.text = textpage.get_text_range(0, self.count) if self.count > 0 else ""
         self.rect = raw.FS_RECTF()
+        # the box's left, top, right, bottom read in one go (the same float32 values as its fields)
+        self.rect_address = ctypes.addressof(self.rect)
+        self.rect_values = (ctypes.c_float * 4).from_address(self.rect_address)
         self.matrix = raw.FS_MATRIX()
         self.name = ctypes.create_string_buffer(128)
         self.flags = ctypes.c_int()
@@ -43,9 +67,9 @@ class _TextPage:
 
     def box(self, i: int) -> tuple[float, float, float, float]:
         """x0, x1, top, bottom of character i (top-left origin, as pdfplumber)."""
-        self.raw.FPDFText_GetLooseCharBox(self.tp, i, self.rect)
-        r = self.rect
-        return r.left, r.right, self.height - r.top, self.height - r.bottom
+        self.char_box(self.address, i, self.rect_address)
+        left, top, right, bottom = self.rect_values
+        return left, right, self.height - top, self.height - bottom
 
     def style(self, i: int) -> tuple[float, bool]:
         """Effective size and boldness of character i; asked once per text object."""
@@ -54,7 +78,7 @@ class _TextPage:
 
     def _object(self, i: int) -> int:
         """The text object character i was drawn by (0: none, PDFium generated the character)."""
-        return _address(self.raw.FPDFText_GetTextObject(self.tp, i)).value or 0
+        return self.text_object(self.address, i) or 0
 
     def _styled(self, i: int, key: int | None = None) -> tuple[float, bool, bool]:
         key = self._object(i) if key is None else key
@@ -101,37 +125,54 @@ class _TextPage:
         the space stays where it belongs even when the boxes of slanted words overlap."""
         out: list[RawChar] = []
         text, count = self.text, min(self.count, len(self.text))
+        # the calls asked for every word, bound once (a word costs a few PDFium calls: the
+        # Python around them is most of the engine's time)
+        char_box, text_object, page, rect, values = (self.char_box, self.text_object, self.address,
+                                                     self.rect_address, self.rect_values)
+        height, styles, styled, box = self.height, self.styles, self._styled, self.box
+        is_generated = self.is_generated
         for m in WORD_RE.finditer(text[:count]):
             start, end = m.span()
-            word = m.group().replace("\ufffe", "-").replace("\x02", "-")
-            first, key = start, self._object(start)
+            word = m.group()
+            if "\ufffe" in word or "\x02" in word:
+                word = word.replace("\ufffe", "-").replace("\x02", "-")
+            first, key = start, text_object(page, start)
             if not key and text[start] not in SOFT_HYPHENS:
                 # characters PDFium made up, no glyph drawn (a font without a Unicode mapping):
                 # the word is placed at its first drawn glyph; nothing drawn, no word
-                first = next((k for k in range(start, end) if self._object(k)), end)
+                first = next((k for k in range(start, end) if text_object(page, k)), end)
                 if first == end:
                     continue
-                key = self._object(first)
-            size, bold, unmapped = self._styled(first, key)
+                key = text_object(page, first)
+            found = styles.get(key or 0)
+            size, bold, unmapped = found if found is not None else styled(first, key or 0)
             if unmapped:
                 word = self._mapped(word, start)
                 if not word:
                     continue
-            x0, _, top, bottom = self.box(first)
+            char_box(page, first, rect)
+            x0, top_up, _, bottom_up = values
+            top, bottom = height - top_up, height - bottom_up
             if text[end - 1] in SOFT_HYPHENS and end - start > 1:  # a generated hyphen has no box
-                x1 = self.box(end - 2)[1] + 0.3 * size
+                char_box(page, end - 2, rect)
+                x1 = values[2] + 0.3 * size
             else:
-                x1 = self.box(end - 1)[1]
-            digits = len(word) - len(word.rstrip("0123456789"))
-            if 0 < digits < len(word) and self.style(end - 1)[0] < 0.85 * size:
-                dsize, dbold = self.style(end - 1)
-                dx0 = self.box(end - digits)[0]
-                _, _, dtop, dbottom = self.box(end - 1)
-                out.append((word[:-digits], x0, self.box(end - digits - 1)[1], top, bottom, size, bold))
-                out.append((word[-digits:], dx0, x1, dtop, dbottom, dsize, dbold))
+                char_box(page, end - 1, rect)
+                x1 = values[2]
+            last = word[-1]
+            if "0" <= last <= "9":
+                digits = len(word) - len(word.rstrip("0123456789"))
+                if digits < len(word) and self.style(end - 1)[0] < 0.85 * size:
+                    dsize, dbold = self.style(end - 1)
+                    dx0 = box(end - digits)[0]
+                    _, _, dtop, dbottom = box(end - 1)
+                    out.append((word[:-digits], x0, box(end - digits - 1)[1], top, bottom, size, bold))
+                    out.append((word[-digits:], dx0, x1, dtop, dbottom, dsize, dbold))
+                else:
+                    out.append((word, x0, x1, top, bottom, size, bold))
             else:
                 out.append((word, x0, x1, top, bottom, size, bold))
-            if end < count and text[end] == " " and self.raw.FPDFText_IsGenerated(self.tp, end) == 0:
+            if end < count and text[end] == " " and is_generated(page, end) == 0:
                 out[-1] = (out[-1][0] + " ", *out[-1][1:])
         return out
 
@@ -156,34 +197,55 @@ def _visible(raw: Any, obj: Any) -> bool:
 IDENTITY = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
 
 
+@cache
+def _object_calls(raw: Any) -> tuple[Any, Any, Any, Any]:
+    """FPDFPage_GetObject, FPDFFormObj_GetObject, FPDFPageObj_GetType and FPDFPageObj_GetBounds
+    bound with plain addresses (asked for every object of every page, as ``_fast``)."""
+    void, int_, ulong = ctypes.c_void_p, ctypes.c_int, ctypes.c_ulong
+    return (_bind(raw.FPDFPage_GetObject, void, void, int_), _bind(raw.FPDFFormObj_GetObject, void, void, ulong),
+            _bind(raw.FPDFPageObj_GetType, int_, void),
+            _bind(raw.FPDFPageObj_GetBounds, int_, void, void, void, void, void))
+
+
 def _objects(raw: Any, container: Any, height: float, matrix: tuple[float, ...] = IDENTITY,
              depth: int = 0, form: bool = False) -> tuple[list[Rect], list[Rect]]:
     """The boxes of the visible path objects and of the text objects, in page space (top-left
     origin), inside form XObjects too."""
     count = raw.FPDFFormObj_CountObjects(container) if form else raw.FPDFPage_CountObjects(container)
-    get_object = raw.FPDFFormObj_GetObject if form else raw.FPDFPage_GetObject
-    get_type, get_bounds = raw.FPDFPageObj_GetType, raw.FPDFPageObj_GetBounds
+    page_object, form_object, get_type, get_bounds = _object_calls(raw)
+    get_object = form_object if form else page_object
+    where = _address(container).value
     text_kind, path_kind, form_kind = raw.FPDF_PAGEOBJ_TEXT, raw.FPDF_PAGEOBJ_PATH, raw.FPDF_PAGEOBJ_FORM
     shapes: list[Rect] = []
     texts: list[Rect] = []
-    left, bottom, right, top = ctypes.c_float(), ctypes.c_float(), ctypes.c_float(), ctypes.c_float()
-    refs = (ctypes.byref(left), ctypes.byref(bottom), ctypes.byref(right), ctypes.byref(top))
+    bounds = (ctypes.c_float * 4)()  # left, bottom, right, top
+    at = ctypes.addressof(bounds)
+    step = ctypes.sizeof(ctypes.c_float)
+    refs = (at, at + step, at + 2 * step, at + 3 * step)
+
+    def typed(address: int) -> Any:  # the object as pypdfium2's typed calls take it
+        return ctypes.cast(address, raw.FPDF_PAGEOBJECT)
+
     for i in range(max(count, 0)):
-        obj = get_object(container, i)
+        obj = get_object(where, i)
+        if not obj:
+            continue
         kind = get_type(obj)
-        if (kind == text_kind or kind == path_kind and _visible(raw, obj)) and get_bounds(obj, *refs):
+        if (kind == text_kind or kind == path_kind and _visible(raw, typed(obj))) and get_bounds(obj, *refs):
+            left, bottom, right, top = bounds
             if matrix == IDENTITY:
-                box = (left.value, height - top.value, right.value, height - bottom.value)
+                box = (left, height - top, right, height - bottom)
             else:
-                xs, ys = zip(*(_apply(matrix, x, y) for x in (left.value, right.value)
-                               for y in (bottom.value, top.value)), strict=True)
+                xs, ys = zip(*(_apply(matrix, x, y) for x in (left, right)
+                               for y in (bottom, top)), strict=True)
                 box = (min(xs), height - max(ys), max(xs), height - min(ys))
             (texts if kind == text_kind else shapes).append(box)
         elif kind == form_kind and depth < FORM_DEPTH:
             m = raw.FS_MATRIX()
-            raw.FPDFPageObj_GetMatrix(obj, ctypes.byref(m))
+            form_obj = typed(obj)
+            raw.FPDFPageObj_GetMatrix(form_obj, ctypes.byref(m))
             inner = (m.a, m.b, m.c, m.d, m.e, m.f)
-            more_shapes, more_texts = _objects(raw, obj, height, _compose(inner, matrix), depth + 1, form=True)
+            more_shapes, more_texts = _objects(raw, form_obj, height, _compose(inner, matrix), depth + 1, form=True)
             shapes.extend(more_shapes)
             texts.extend(more_texts)
     return shapes, texts
@@ -192,17 +254,25 @@ def _objects(raw: Any, container: Any, height: float, matrix: tuple[float, ...] 
 DUPLICATE_DISTANCE = 0.15  # as LayoutSettings.duplicate_distance: of the text's height
 FAKE_BOLD_OFFSET = 0.02
 DUPLICATE_LOOKAHEAD = 4
+_TOP_LEFT = itemgetter(1, 0)
 
 
 def fake_bold_regions(texts: list[Rect]) -> list[Rect]:
     """Where a text object is drawn again a hair away (fake bold). PDFium keeps one copy of such
     a pair in its text, so the duplicate is found among the page's text objects instead."""
-    ordered = sorted(texts, key=lambda r: (r[1], r[0]))
+    ordered = sorted(texts, key=_TOP_LEFT)
     out: list[Rect] = []
     for i, a in enumerate(ordered):
         size = a[3] - a[1]
+        limit = DUPLICATE_DISTANCE * size
         for b in ordered[i + 1:i + 1 + DUPLICATE_LOOKAHEAD]:
-            shift = max(abs(b[0] - a[0]), abs(b[1] - a[1]))
+            dy = b[1] - a[1]  # sorted by top: never negative, and growing
+            if dy > limit:
+                break  # this one and every later one lies too far below
+            dx = abs(b[0] - a[0])
+            if dx > limit:
+                continue  # most pairs: the next word of the line
+            shift = max(dx, dy)
             same_size = abs((b[2] - b[0]) - (a[2] - a[0])) <= DUPLICATE_DISTANCE * size \
                 and abs((b[3] - b[1]) - size) <= DUPLICATE_DISTANCE * size
             if same_size and FAKE_BOLD_OFFSET * size < shift <= DUPLICATE_DISTANCE * size:

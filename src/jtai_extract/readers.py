@@ -19,6 +19,7 @@ import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
+from operator import itemgetter
 from typing import Any
 
 from .document import Document, Line, Page, Rect
@@ -39,6 +40,7 @@ from .settings import DEFAULT, LayoutSettings
 
 ENGINES = ("pdfium", "pdfplumber")
 DEFAULT_ENGINE = "pdfium"  # PDFium: the same scores as pdfplumber, many times faster
+_TEXT = itemgetter(0)  # a RawChar's text
 MIN_TEXT_CHARS = 200  # fewer characters than this in a whole PDF: a scan with no text layer
 
 
@@ -273,7 +275,7 @@ def document_from_pages(raw: list[PageData], engine: str, settings: LayoutSettin
     pages: list[Page] = []
     n_chars = unmapped = 0
     for number, (width, height, chars, graphics, no_unicode) in enumerate(raw, 1):
-        n_chars += sum(len(c[0]) for c in chars)  # the pdfium engine delivers words
+        n_chars += sum(map(len, map(_TEXT, chars)))  # the pdfium engine delivers words
         unmapped += no_unicode
         pages.append(Page(number, width, height, chars_to_lines(chars, number, settings), graphics=graphics))
     if not pages:

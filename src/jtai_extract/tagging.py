@@ -300,8 +300,10 @@ class Normaliser:
         arr = doc.to_array([ORTH, IDX])
         texts, norms, cased, starts, idx = [], [], [], [], []
         first, after_end = 0, False
+        known, word = self.cache, self.word  # a seen word is a look-up, not a method call
         for i, (orth, offset) in enumerate(arr.tolist()):
-            text, low, lem = self.word(orth)
+            got = known.get(orth)
+            text, low, lem = got if got is not None else word(orth)
             if after_end and text not in CLOSERS and text not in SENTENCE_ENDS:
                 first, after_end = i, False
             if text in SENTENCE_ENDS:
@@ -326,10 +328,19 @@ class GapMatcher:
         self.any_start: list[int] = []  # patterns whose first word is optional or any word
         self.regex_start: list[tuple[re.Pattern[str], int]] = []
         self.starts: dict[str, tuple[int, ...]] = {}  # word -> the patterns it can start
+        # per pattern: each position's words as a set (a tuple is searched word by word), and the
+        # words its second position must be when that one is plain (None: anything else), checked
+        # before a candidate start is followed: most candidates fail there
+        self.word_sets: list[list[frozenset[str] | None]] = []
+        self.seconds: list[frozenset[str] | None] = []
 
     def add(self, key: int, specs: list[TokenSpec]) -> None:
         index = len(self.patterns)
         self.patterns.append((key, specs, [re.compile(s.regex) if s.regex else None for s in specs]))
+        self.word_sets.append([frozenset(s.values) if s.values is not None else None for s in specs])
+        second = specs[1] if len(specs) > 1 and not specs[0].optional else None  # else it may be the first word
+        self.seconds.append(frozenset(second.values) if second is not None and not second.optional
+                            and second.values is not None and second.regex is None else None)
         first = specs[0]
         if first.regex is not None and not first.optional:
             self.regex_start.append((re.compile(first.regex), index))
@@ -344,7 +355,7 @@ class GapMatcher:
 
     def __call__(self, data: dict) -> list[tuple[int, int, int]]:
         norms, cased, texts = data["norms"], data["lemmas"], data["texts"]
-        starts = self.starts
+        starts, seconds, n = self.starts, self.seconds, len(texts)
         out = []
         for i, text in enumerate(texts):
             cands = starts.get(text)
@@ -354,29 +365,33 @@ class GapMatcher:
                 cands = starts[text] = (*self.by_lemma.get(lemma, ()), *self.any_start,
                                         *(index for rx, index in self.regex_start if rx.search(word)))
             for index in cands:
+                second = seconds[index]
+                if second is not None and (i + 1 >= n or cased[i + 1] not in second):
+                    continue  # a first word that starts no match ("_longest" would say None)
                 key, specs, regexes = self.patterns[index]
-                end = self._longest(specs, regexes, 0, i, norms, cased, texts)
+                end = self._longest(specs, regexes, self.word_sets[index], 0, i, norms, cased, texts)
                 if end is not None and end > i:
                     out.append((key, i, end))
         return out
 
-    def _longest(self, specs, regexes, k: int, i: int, norms, cased, texts) -> int | None:
+    def _longest(self, specs, regexes, sets, k: int, i: int, norms, cased, texts) -> int | None:
         if k == len(specs):
             return i
         s = specs[k]
         best = None
         if i < len(norms):
             rx = regexes[k]
+            words = sets[k]
             if rx is not None:
                 ok = rx.search(base_word(texts[i])) is not None
-            elif s.values is None:
+            elif words is None:
                 ok = True
             else:
-                ok = cased[i] in s.values
+                ok = cased[i] in words
             if ok:
-                best = self._longest(specs, regexes, k + 1, i + 1, norms, cased, texts)
+                best = self._longest(specs, regexes, sets, k + 1, i + 1, norms, cased, texts)
         if s.optional:
-            other = self._longest(specs, regexes, k + 1, i, norms, cased, texts)
+            other = self._longest(specs, regexes, sets, k + 1, i, norms, cased, texts)
             if other is not None and (best is None or other > best):
                 best = other
         return best
@@ -480,6 +495,7 @@ class Vocabulary:
         self.phrases = PhraseMatcher(nlp.vocab, attr="NORM")
         self.matcher = GapMatcher()
         self.strings = nlp.vocab.strings
+        self.match_rows: dict[int, int] = {}  # match id -> row, filled as matches come
         phrases: dict[str, list[tuple[int, ...]]] = {}
         made: dict[tuple[str, ...], tuple[int, ...]] = {}  # each phrase's key, worked out once
         tokenize = _tokenize_with(nlp)
@@ -504,10 +520,15 @@ class Vocabulary:
         for key, keys in phrases.items():
             add(self.phrases, key, keys)
 
+    def _row(self, match_id: int) -> int:
+        """The row number a PhraseMatcher match id (the hash of its key, "12") stands for."""
+        row = self.match_rows[match_id] = int(self.strings[match_id])
+        return row
+
     def __call__(self, doc) -> list[tuple[int, int, int]]:
         """(row, start, end) of every match."""
-        s = self.strings
-        found = {(int(s[m]), a, b) for m, a, b in self.phrases(doc)}
+        rows = self.match_rows
+        found = {(rows.get(m) or self._row(m), a, b) for m, a, b in self.phrases(doc)}
         found.update(self.matcher(doc.user_data))
         return sorted(found, key=lambda x: (x[1], x[2], x[0]))
 
@@ -683,7 +704,8 @@ class Tagger:
                 continue
             m = self._mention(doc, text, e.key, a, b, e.weight, self.vocabulary.sources[r], None)
             m.row = self.vocabulary.row_keys[r]
-            blocker = next((be for be, ba, bb in blocks if be.key == e.key and ba <= a and b <= bb), None)
+            blocker = next((be for be, ba, bb in blocks if be.key == e.key and ba <= a and b <= bb),
+                           None) if blocks else None  # most texts match no blocking row
             if blocker is not None:
                 blocked.append(Blocked(m, f"{blocker.where} {blocker.pattern}"))
             else:
