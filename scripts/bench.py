@@ -264,6 +264,7 @@ def main() -> int:
 
     med = {k: statistics.median(v) for k, v in per.items()}
     worst = {k: max(v) for k, v in per.items()}
+    worst_letter = {k: pdfs[v.index(max(v))].name for k, v in per.items() if len(v) == len(pdfs)}
     print(f"letters: {len(pdfs)} count")
     print(f"runs per letter: {args.runs} count")
     for engine in ENGINES:
@@ -276,7 +277,8 @@ def main() -> int:
         print(f"{label} read / floor (median of per-letter ratios): {med[f'ratio_{engine}_read_over_floor']:.3f} ratio")
         ratio, target = med[f"ratio_{engine}_total_over_floor"], FLOOR_TARGETS[engine]
         print(f"{label} total / floor (median of per-letter ratios): {ratio:.3f} ratio (target: at most {target})")
-        print(f"{label} total / floor (slowest letter): {worst[f'ratio_{engine}_total_over_floor']:.3f} ratio "
+        key = f"ratio_{engine}_total_over_floor"
+        print(f"{label} total / floor (slowest letter, {worst_letter[key]}): {worst[key]:.3f} ratio "
               f"(target: at most {target})")
     print(f"pdfplumber total / pdfium total (median of per-letter ratios): "
           f"{med['ratio_pdfplumber_over_pdfium']:.1f} ratio")
