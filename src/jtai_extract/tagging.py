@@ -135,7 +135,7 @@ class Params:
     """The tunable numbers (``models/tagging/params.json``), fitted by leaving whole letters out."""
 
     threshold: dict[str, float]  # per kind
-    label_threshold: dict[str, float]  # per "kind:label", where fitted (off by default: see tag_eval.py)
+    label_threshold: dict[str, float]  # per "kind:label", where fitted (none shipped: see tag_eval.py)
     role_factor: dict[str, dict[str, float]]  # kind -> role -> factor
     lead_factor: dict[str, float]  # kind -> factor for the finding's first sentence
     repeat_factor: dict[str, float]  # kind -> factor for a label's second and later mentions
