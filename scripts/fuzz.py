@@ -209,7 +209,9 @@ def fuzz(count: int, seed: int = 13, timeout_s: float = 10.0, jobs: int = 2, qui
     for code, n in sorted(outcomes.items()):
         report(f"fuzz outcome {code}: {n} count")
     report(f"fuzz slowest case: {slowest[0]:.2f} s ({slowest[1]}; budget {timeout_s:g} s)")
-    report(f"fuzz peak worker memory: {peak[0]:.0f} MB ({peak[1]}; budget {limits.max_memory_mb:g} MB)")
+    # a worker reports its peak so far with each result, and results are read in input order, not in
+    # the order the two workers ran them: the case named is where the peak was first seen, a lead only
+    report(f"fuzz peak worker memory: {peak[0]:.0f} MB (first seen with {peak[1]}; budget {limits.max_memory_mb:g} MB)")
     report(f"fuzz wall time: {time.monotonic() - started:.0f} s")
     for failure in failures:
         report(f"fuzz FAILED: {failure}")
