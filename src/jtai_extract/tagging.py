@@ -202,10 +202,11 @@ class Mention:
     source: str  # the lexicon row ("file:line pattern") or the letter name
     group: int = 0  # mentions of one label that overlap share a group (nested once)
     row: str = ""  # the lexicon row's key ("kind:label|pattern", for a fitted weight); "" for a letter name
+    kind: str = ""  # "agency" or "theme": the key's kind (stored, not derived: read for every mention)
 
-    @property
-    def kind(self) -> str:
-        return self.key.split(":", 1)[0]
+    def __post_init__(self) -> None:
+        if not self.kind:
+            self.kind = self.key.split(":", 1)[0]
 
 
 @dataclass(slots=True)
@@ -297,23 +298,24 @@ class Normaliser:
     def __call__(self, doc):
         from spacy.attrs import IDX, ORTH
 
-        arr = doc.to_array([ORTH, IDX])
-        texts, norms, cased, starts, idx = [], [], [], [], []
-        first, after_end = 0, False
+        orths = doc.to_array(ORTH).tolist()
         known, word = self.cache, self.word  # a seen word is a look-up, not a method call
-        for i, (orth, offset) in enumerate(arr.tolist()):
-            got = known.get(orth)
-            text, low, lem = got if got is not None else word(orth)
-            if after_end and text not in CLOSERS and text not in SENTENCE_ENDS:
-                first, after_end = i, False
-            if text in SENTENCE_ENDS:
-                after_end = True
-            texts.append(text)
-            norms.append(low)
-            cased.append(lem)
-            starts.append(first)
-            idx.append(offset)
-        doc.user_data.update(texts=texts, norms=norms, lemmas=cased, starts=starts, idx=idx)
+        got = [known.get(orth) or word(orth) for orth in orths]
+        texts = [g[0] for g in got]
+        # a sentence starts at the first word after an end mark (and the closing marks after it)
+        starts: list[int] = []
+        first, n = 0, len(texts)
+        for end in [i for i, text in enumerate(texts) if text in SENTENCE_ENDS]:
+            if end < len(starts):
+                continue  # inside the marks after the last end
+            j = end + 1
+            while j < n and (texts[j] in CLOSERS or texts[j] in SENTENCE_ENDS):
+                j += 1
+            starts += [first] * (j - len(starts))
+            first = j
+        starts += [first] * (n - len(starts))
+        doc.user_data.update(texts=texts, norms=[g[1] for g in got], lemmas=[g[2] for g in got], starts=starts,
+                             idx=doc.to_array(IDX).tolist())
         return doc
 
 
@@ -356,15 +358,19 @@ class GapMatcher:
     def __call__(self, data: dict) -> list[tuple[int, int, int]]:
         norms, cased, texts = data["norms"], data["lemmas"], data["texts"]
         starts, seconds, n = self.starts, self.seconds, len(texts)
-        out = []
-        for i, text in enumerate(texts):
-            cands = starts.get(text)
-            if cands is None:  # the patterns a word can start, worked out once per word
-                word = base_word(text)
-                lemma = cased[i]
-                cands = starts[text] = (*self.by_lemma.get(lemma, ()), *self.any_start,
-                                        *(index for rx, index in self.regex_start if rx.search(word)))
-            for index in cands:
+        out: list[tuple[int, int, int]] = []
+        words = set(texts)
+        for text in words.difference(starts):  # the patterns a word can start, worked out once per word
+            word = base_word(text)
+            starts[text] = (*self.by_lemma.get(cased[texts.index(text)], ()), *self.any_start,
+                            *(index for rx, index in self.regex_start if rx.search(word)))
+        # (a word's patterns depend on its text alone, its lemma being its text's): only the
+        # positions of words that start a pattern are visited
+        starters = {text for text in words if starts[text]}
+        if not starters:
+            return out
+        for i in [i for i, text in enumerate(texts) if text in starters]:
+            for index in starts[texts[i]]:
                 second = seconds[index]
                 if second is not None and (i + 1 >= n or cased[i + 1] not in second):
                     continue  # a first word that starts no match ("_longest" would say None)
@@ -636,6 +642,10 @@ class Tagger:
         self.entries = entries
         self.params = params or shipped_params()
         self.nlp = spacy.blank("en")
+        # spaCy works out a new word's lexical attributes (shape, like_num, stop word...) with Python
+        # functions when it first meets the word, ~13 us a word; the tagger reads a token's text
+        # and the NORM it sets itself (Normaliser), nothing else
+        self.nlp.vocab.lex_attr_getters = {}
         self.normaliser = Normaliser(self.nlp)
         self.vocabulary = Vocabulary(self.nlp, self.normaliser, entries)
         self.roles = Roles(self.nlp)
@@ -720,7 +730,7 @@ class Tagger:
         kind = key.split(":", 1)[0]
         role = self._role(doc.user_data, a, kind, cues) if cues is not None else ""
         return Mention(key, a, b, start_char, end_char, text[start_char:end_char], weight, role,
-                       doc.user_data["starts"][a] == 0, source)
+                       doc.user_data["starts"][a] == 0, source, kind=kind)
 
     def _role(self, data: dict, a: int, kind: str, cues: Cues) -> str:
         """The role of the mention starting at token ``a`` (see ``roles.tsv``), from the words before it."""
@@ -915,15 +925,26 @@ class Tagger:
         return items, analyses
 
     def tag_letter(self, letter: Letter) -> None:
-        from .schema import Evidence
-
         items, analyses = self.analyse_letter(letter)
+        evidence_list = _evidence_list()
         for item, a in zip(items, analyses, strict=True):
             d = decide(a, self.params)
             item.agencies = d.agencies
             item.themes = d.themes
-            item.evidence = [Evidence(label=label, text=text, start=start, end=end, weight=weight, role=role)
-                             for label, text, start, end, weight, role in d.evidence()]
+            # one validation call per item, not one per evidence span
+            item.evidence = evidence_list.validate_python(
+                [{"label": label, "text": text, "start": start, "end": end, "weight": weight, "role": role}
+                 for label, text, start, end, weight, role in d.evidence()])
+
+
+@cache
+def _evidence_list() -> Any:
+    """A pydantic TypeAdapter of ``list[Evidence]``, built once."""
+    from pydantic import TypeAdapter
+
+    from .schema import Evidence
+
+    return TypeAdapter(list[Evidence])
 
 
 def row_key(e: Entry) -> str:
@@ -984,13 +1005,15 @@ def _group(doc, mentions: list[Mention], role_of) -> None:
     last_end: dict[str, tuple[int, int]] = {}
     heads: dict[int, Mention] = {}
     group = 0
+    texts = doc.user_data["texts"]  # (the tokens' texts: no spaCy Token is made)
+    n = len(texts)
     for m in sorted(mentions, key=lambda m: (m.start, -m.end)):
         prev = last_end.get(m.key)
         joined = prev is not None and (m.start < prev[0] or (
-            m.start == prev[0] + 1 and doc[m.start - 1].text == "(" and m.end < len(doc) and doc[m.end].text == ")"))
+            m.start == prev[0] + 1 and texts[m.start - 1] == "(" and m.end < n and texts[m.end] == ")"))
         if prev is not None and joined:
             m.group = prev[1]
-            last_end[m.key] = (max(prev[0], m.end + (1 if doc[m.start - 1].text == "(" else 0)), prev[1])
+            last_end[m.key] = (max(prev[0], m.end + (1 if texts[m.start - 1] == "(" else 0)), prev[1])
         else:
             group += 1
             m.group = group
@@ -1012,10 +1035,21 @@ def _role_factor(params: Params, kind: str, role: str, deep_dive: bool) -> float
     return f
 
 
+def _part_rank(p: Part) -> tuple[float, int]:
+    """A group's counted mention: the strongest, then the longest."""
+    return p.contribution, p.mention.end - p.mention.start
+
+
+def _part_start(p: Part) -> int:
+    return p.mention.start
+
+
 def _combine(values: list[tuple[float, str]], repeat: float, same_row: float) -> float:
     """A label's score from its mentions' contributions (each with its row): the strongest counts
     in full, each further one ``repeat`` times, and ``repeat * same_row`` times if its row has
     already counted (the same word said again is not new evidence)."""
+    if len(values) == 1:
+        return values[0][0]
     total = 0.0
     seen: set[str] = set()
     for i, (value, row) in enumerate(sorted(values, key=lambda v: -v[0])):
@@ -1028,26 +1062,44 @@ def decide(analysis: Analysis, params: Params) -> Decision:
     """The tags of one analysed text under the given numbers, with the reasons."""
     scores: dict[str, LabelScore] = {}
     by_group: dict[str, dict[int, list[Part]]] = {}
-    deep = set(analysis.deep_dive)
+    deep = analysis.deep_dive
+    row_weight, lead_factor = params.row_weight, params.lead_factor
+    factors: dict[tuple[str, str, bool], float] = {}  # (kind, role, deep dive) -> its factor, once per call
     for m in analysis.mentions:
         kind = m.kind
-        c = params.weight_of(m) * _role_factor(params, kind, m.role, m.key in deep) * \
-            (params.lead_factor[kind] if m.lead else 1.0)
-        by_group.setdefault(m.key, {}).setdefault(m.group, []).append(Part(m, c, False))
+        fk = (kind, m.role, m.key in deep)
+        f = factors.get(fk)
+        if f is None:
+            f = factors[fk] = _role_factor(params, *fk)
+        c = (row_weight.get(m.row, m.weight) if m.row else m.weight) * f * (lead_factor[kind] if m.lead else 1.0)
+        groups_of = by_group.get(m.key)
+        if groups_of is None:
+            groups_of = by_group[m.key] = {}
+        members_of = groups_of.get(m.group)
+        if members_of is None:
+            groups_of[m.group] = [Part(m, c, False)]
+        else:
+            members_of.append(Part(m, c, False))
     rules: list[str] = []
     for key, groups in by_group.items():
         kind = key.split(":", 1)[0]
         values: list[tuple[float, str]] = []
         parts: list[Part] = []
+        nested = False
         for members in groups.values():
-            best = max(members, key=lambda p: (p.contribution, p.mention.end - p.mention.start))
+            if len(members) == 1:
+                best = members[0]
+            else:
+                best = max(members, key=_part_rank)
+                nested = True
             best.counted = True
             values.append((best.contribution, best.mention.source))
             parts += members
         total = _combine(values, params.repeat_factor[kind], params.same_row_factor)
-        parts.sort(key=lambda p: p.mention.start)
+        if len(parts) > 1:
+            parts.sort(key=_part_start)
         sc = scores[key] = LabelScore(key, total, params.threshold_of(key), parts)
-        if any(len(g) > 1 for g in groups.values()):
+        if nested:
             sc.rules.append("nested_once")
     for key in analysis.heading:
         kind = key.split(":", 1)[0]
