@@ -335,6 +335,9 @@ class GapMatcher:
         # before a candidate start is followed: most candidates fail there
         self.word_sets: list[list[frozenset[str] | None]] = []
         self.seconds: list[frozenset[str] | None] = []
+        # per pattern: the word sets of its positions that must match (not optional, no wildcard or
+        # regex): a doc without a word of each cannot match it, and its starts are not followed
+        self.required: list[tuple[frozenset[str], ...]] = []
 
     def add(self, key: int, specs: list[TokenSpec]) -> None:
         index = len(self.patterns)
@@ -343,6 +346,8 @@ class GapMatcher:
         second = specs[1] if len(specs) > 1 and not specs[0].optional else None  # else it may be the first word
         self.seconds.append(frozenset(second.values) if second is not None and not second.optional
                             and second.values is not None and second.regex is None else None)
+        self.required.append(tuple(frozenset(s.values) for s in specs
+                                   if not s.optional and s.values is not None and s.regex is None))
         first = specs[0]
         if first.regex is not None and not first.optional:
             self.regex_start.append((re.compile(first.regex), index))
@@ -369,11 +374,18 @@ class GapMatcher:
         starters = {text for text in words if starts[text]}
         if not starters:
             return out
+        in_doc = set(cased)
+        possible: dict[int, bool] = {}  # pattern -> whether the doc has a word for each required position
         for i in [i for i, text in enumerate(texts) if text in starters]:
             for index in starts[texts[i]]:
                 second = seconds[index]
                 if second is not None and (i + 1 >= n or cased[i + 1] not in second):
                     continue  # a first word that starts no match ("_longest" would say None)
+                ok = possible.get(index)
+                if ok is None:
+                    ok = possible[index] = all(not in_doc.isdisjoint(words) for words in self.required[index])
+                if not ok:
+                    continue
                 key, specs, regexes = self.patterns[index]
                 end = self._longest(specs, regexes, self.word_sets[index], 0, i, norms, cased, texts)
                 if end is not None and end > i:
@@ -498,6 +510,11 @@ class Vocabulary:
         self.entries = entries
         self.row_keys = [row_key(e) for e in entries]
         self.sources = [f"{e.where} {e.pattern}" for e in entries]
+        # each row's key, kind, weight and whether it blocks, read once here, not per match
+        self.keys = [e.key for e in entries]
+        self.kinds = [e.kind for e in entries]
+        self.weights = [e.weight for e in entries]
+        self.blocking = [e.blocks for e in entries]
         self.phrases = PhraseMatcher(nlp.vocab, attr="NORM")
         self.matcher = GapMatcher()
         self.strings = nlp.vocab.strings
@@ -702,22 +719,29 @@ class Tagger:
         return out
 
     def _mentions(self, doc, text: str) -> tuple[list[Mention], list[Blocked]]:
-        matches = self.vocabulary(doc)
+        voc = self.vocabulary
+        matches = voc(doc)
         if not matches:
             return [], []
-        doc.user_data["cues"] = self.roles.cues(doc)
-        raw: list[tuple[int, Entry, int, int]] = [(r, self.entries[r], a, b) for r, a, b in matches]
-        blocks = [(e, a, b) for _, e, a, b in raw if e.blocks]
+        data = doc.user_data
+        data["cues"] = self.roles.cues(doc)
+        keys, kinds, weights, blocking, sources, row_keys = (voc.keys, voc.kinds, voc.weights, voc.blocking,
+                                                             voc.sources, voc.row_keys)
+        idx, texts, starts = data["idx"], data["texts"], data["starts"]
+        blocks = [(keys[r], a, b, r) for r, a, b in matches if blocking[r]]
         mentions, blocked = [], []
-        for r, e, a, b in raw:
-            if e.blocks:
+        for r, a, b in matches:
+            if blocking[r]:
                 continue
-            m = self._mention(doc, text, e.key, a, b, e.weight, self.vocabulary.sources[r], None)
-            m.row = self.vocabulary.row_keys[r]
-            blocker = next((be for be, ba, bb in blocks if be.key == e.key and ba <= a and b <= bb),
+            key = keys[r]
+            start_char, end_char = idx[a], idx[b - 1] + len(texts[b - 1])
+            # (the role is worked out later, for the heads of groups only: _group)
+            m = Mention(key, a, b, start_char, end_char, text[start_char:end_char], weights[r], "", starts[a] == 0,
+                        sources[r], 0, row_keys[r], kinds[r])
+            blocker = next((br for bk, ba, bb, br in blocks if bk == key and ba <= a and b <= bb),
                            None) if blocks else None  # most texts match no blocking row
             if blocker is not None:
-                blocked.append(Blocked(m, f"{blocker.where} {blocker.pattern}"))
+                blocked.append(Blocked(m, sources[blocker]))
             else:
                 mentions.append(m)
         return mentions, blocked
@@ -737,13 +761,13 @@ class Tagger:
         texts, norms = data["texts"], data["norms"]
         ss = data["starts"][a]
         # example: inside brackets (not a defined acronym right after its name), or after an example cue
-        if _depths(data)[a] > 0 and not (texts[a - 1] == "(" and a + 1 < len(texts) and texts[a + 1] == ")"):
+        depths = _depths(data)
+        if depths[a] > 0 and not (texts[a - 1] == "(" and a + 1 < len(texts) and texts[a + 1] == ")"):
             return "example"
         within = None  # a cue that reaches the mention from earlier in its clause
         within_at = a
         # only cues that start close enough can reach (linear in a long text, not quadratic)
         first_cue = bisect_left(cues.reaching_starts, a - cues.reach_span)
-        depths = _depths(data)
         for row, c0, c1 in cues.reaching[first_cue:]:
             if c0 >= a:
                 break
@@ -880,13 +904,15 @@ class Tagger:
         return names
 
     def _add_names(self, doc, text: str, mentions: list[Mention], names: dict[str, LetterName]) -> list[Mention]:
+        lemmas_of = doc.user_data["lemmas"]
+        named = names.keys() & set(lemmas_of)  # (most texts use none of the letter's names)
+        if not named:
+            return mentions
         cues = None
         added = []
         known: set[tuple[str, int]] | None = None  # (label, token) the lexicon's mentions cover
-        for i, lem in enumerate(doc.user_data["lemmas"]):
-            name = names.get(lem)
-            if name is None:
-                continue
+        for i in [i for i, lem in enumerate(lemmas_of) if lem in named]:
+            name = names[lemmas_of[i]]
             if cues is None:
                 cues = doc.user_data.get("cues") or self.roles.cues(doc)
                 known = {(m.key, t) for m in mentions for t in range(m.start, m.end)}
@@ -1113,16 +1139,19 @@ def decide(analysis: Analysis, params: Params) -> Decision:
                 scores[key].rules.append("deep_dive")
     # conventions 2 and 7: a destination or recipient alone is not an agency at work; a frame or an
     # example alone is not a theme the finding judges
+    # specific before positional (rule generic_only): a label whose words are all generic (below
+    # min_weight) needs two different rows; a generic word at the start of the first sentence does
+    # not tag on its own
     for key, sc in scores.items():
-        counted = [p.mention.role for p in sc.parts if p.counted]
-        if counted and all(r in BACKGROUND[key.split(":", 1)[0]] for r in counted) and key not in analysis.heading:
-            sc.rules.append("background_only")
-    # specific before positional: a label whose words are all generic (below min_weight) needs two
-    # different rows; a generic word at the start of the first sentence does not tag on its own
-    for key, sc in scores.items():
+        if not sc.parts or key in analysis.heading:
+            continue
+        kind = key.split(":", 1)[0]
         strongest = [p.mention for p in sc.parts if p.counted]
-        if strongest and key not in analysis.heading and len({m.row or m.source for m in strongest}) < 2 \
-                and max(params.weight_of(m) for m in strongest) < params.min_weight[key.split(":", 1)[0]]:
+        background = BACKGROUND[kind]
+        if all(m.role in background for m in strongest):
+            sc.rules.append("background_only")
+        if len({m.row or m.source for m in strongest}) < 2 \
+                and max(params.weight_of(m) for m in strongest) < params.min_weight[kind]:
             sc.rules.append("generic_only")
     # whose work it is: the first sentence's subject agencies
     subjects = {m.key for m in analysis.mentions if m.lead and m.role == "subject" and m.kind == "agency"}
