@@ -486,6 +486,8 @@ def _keys_accepted(nlp) -> bool:
         probe: Any = PhraseMatcher(nlp.vocab, attr="NORM")  # (its stubs say Docs only)
         probe.add("probe", [tuple(nlp.vocab.strings.add(w) for w in PROBE_PHRASE)])
         doc = Doc(nlp.vocab, words=["a", *PROBE_PHRASE])
+        for tok in doc:  # as the Normaliser sets them (a new word has no NORM of its own: lex_attr_getters)
+            tok.norm_ = tok.text
         return [(a, b) for _, a, b in probe(doc)] == [(1, 1 + len(PROBE_PHRASE))]
     except Exception:  # any refusal: the pattern Docs it is
         return False
