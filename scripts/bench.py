@@ -29,6 +29,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from jtai_extract.batch import settle_heap
 from jtai_extract.output import to_json
 from jtai_extract.pipeline import extract
 from jtai_extract.readers import Source
@@ -239,6 +240,7 @@ def main() -> int:
         print(f"no PDFs in {args.pdf_dir}", file=sys.stderr)
         return 2
     tagger = Tagger.load()
+    settle_heap()  # as a worker does once its pipeline and tagger are ready (batch.init_worker)
     if args.html_only:
         html_figures(pdfs, tagger, args.runs)
         return 0

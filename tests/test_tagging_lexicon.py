@@ -112,6 +112,23 @@ def test_text_normalisation_keeps_the_length():
     assert len(norm) == len(text) and "-" not in norm and "’" not in norm
 
 
+
+@pytest.mark.parametrize("text, expected", [
+    # (each replacement found by its own character first: regression test for the rewrite of
+    # normalise_text from str.translate and look-behind regexes, which must give the same text)
+    ("the out-of-court work", "the out of court work"),  # hyphens between words
+    ("a one-to\u2013one \u2014 chat -x", "a one to one \u2014 chat -x"),  # dashes: only between word characters
+    ("the child's plan", "the child\u2060s plan"),  # a possessive
+    ("the parents' views", "the parents\u2060 views"),  # a plural possessive
+    ("it's 'quoted'", "it\u2060s 'quoted'"),  # a quote that is not a possessive stays
+    ("\u2018so\u2019 \u201cso\u201d `so`", "'so' \"so\" 'so'"),  # curly and back quotes straightened
+    ("a  b   c", "a \u200bb \u200b\u200bc"),  # a second space and more: no empty token
+    ("line\nbreak\ttab\u00a0nb", "line break tab nb"),  # breaks and odd spaces
+])
+def test_text_normalisation_examples(text, expected):
+    assert normalise_text(text) == expected and len(expected) == len(text)
+
+
 PATTERNS = [
     ("social worker", "The social workers' visits.", True),  # plural and plural possessive
     ("social worker", "The social worker’s visit.", True),  # possessive, curly apostrophe

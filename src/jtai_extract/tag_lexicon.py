@@ -63,12 +63,14 @@ class Entry:
 
 # --- text normalisation (same length, so offsets are kept) -------------------------------------
 
-_QUOTES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "`": "'", "\u201c": '"', "\u201d": '"',
-                         "\u00a0": " ", "\n": " ", "\t": " ", "\r": " "})
-_HYPHEN = re.compile(r"(?<=\w)[-\u2010\u2011\u2013\u2014](?=\w)")
-_POSSESSIVE = re.compile(r"(?<=\w)'(?=s\b)")
-_PLURAL_POSSESSIVE = re.compile(r"(?<=s)'(?=\s)")
-_EXTRA_SPACE = re.compile(r"(?<= ) ")
+_QUOTES = (("\u2019", "'"), ("\u2018", "'"), ("\u02bc", "'"), ("`", "'"), ("\u201c", '"'), ("\u201d", '"'),
+           ("\u00a0", " "), ("\n", " "), ("\t", " "), ("\r", " "))
+# (each pattern starts with the character it replaces, so the regex engine scans for that
+# character instead of trying a look-behind at every position)
+_HYPHEN = re.compile(r"[-\u2010\u2011\u2013\u2014](?<=\w.)(?=\w)")
+_POSSESSIVE = re.compile(r"'(?<=\w')(?=s\b)")
+_PLURAL_POSSESSIVE = re.compile(r"'(?<=s')(?=\s)")
+_EXTRA_SPACE = re.compile(r" (?<=  )")
 MARK = "\u2060"  # stands in for a possessive apostrophe: the tokenizer keeps "Children\u2060s" one word
 FILL = "\u200b"  # stands in for a second space: no empty token between words
 
@@ -77,10 +79,13 @@ def normalise_text(text: str) -> str:
     """The text words are matched in: straight quotes, hyphens between words as spaces, the
     apostrophe of a possessive ("children's", "parents'") marked so the possessive stays part of
     its word, runs of spaces as one. Every replacement keeps the length, so offsets carry over."""
-    text = _HYPHEN.sub(" ", text.translate(_QUOTES))
-    text = _POSSESSIVE.sub(MARK, text)
-    text = _PLURAL_POSSESSIVE.sub(MARK, text)
-    return _EXTRA_SPACE.sub(FILL, text)
+    for old, new in _QUOTES:
+        if old in text:  # (str.replace per character: str.translate looks every character up)
+            text = text.replace(old, new)
+    text = _HYPHEN.sub(" ", text)
+    if "'" in text:
+        text = _PLURAL_POSSESSIVE.sub(MARK, _POSSESSIVE.sub(MARK, text))
+    return _EXTRA_SPACE.sub(FILL, text) if "  " in text else text
 
 
 def base_word(token_text: str) -> str:

@@ -202,10 +202,11 @@ class Mention:
     source: str  # the lexicon row ("file:line pattern") or the letter name
     group: int = 0  # mentions of one label that overlap share a group (nested once)
     row: str = ""  # the lexicon row's key ("kind:label|pattern", for a fitted weight); "" for a letter name
+    kind: str = ""  # "agency" or "theme": the key's kind (stored, not derived: read for every mention)
 
-    @property
-    def kind(self) -> str:
-        return self.key.split(":", 1)[0]
+    def __post_init__(self) -> None:
+        if not self.kind:
+            self.kind = self.key.split(":", 1)[0]
 
 
 @dataclass(slots=True)
@@ -297,23 +298,24 @@ class Normaliser:
     def __call__(self, doc):
         from spacy.attrs import IDX, ORTH
 
-        arr = doc.to_array([ORTH, IDX])
-        texts, norms, cased, starts, idx = [], [], [], [], []
-        first, after_end = 0, False
+        orths = doc.to_array(ORTH).tolist()
         known, word = self.cache, self.word  # a seen word is a look-up, not a method call
-        for i, (orth, offset) in enumerate(arr.tolist()):
-            got = known.get(orth)
-            text, low, lem = got if got is not None else word(orth)
-            if after_end and text not in CLOSERS and text not in SENTENCE_ENDS:
-                first, after_end = i, False
-            if text in SENTENCE_ENDS:
-                after_end = True
-            texts.append(text)
-            norms.append(low)
-            cased.append(lem)
-            starts.append(first)
-            idx.append(offset)
-        doc.user_data.update(texts=texts, norms=norms, lemmas=cased, starts=starts, idx=idx)
+        got = [known.get(orth) or word(orth) for orth in orths]
+        texts = [g[0] for g in got]
+        # a sentence starts at the first word after an end mark (and the closing marks after it)
+        starts: list[int] = []
+        first, n = 0, len(texts)
+        for end in [i for i, text in enumerate(texts) if text in SENTENCE_ENDS]:
+            if end < len(starts):
+                continue  # inside the marks after the last end
+            j = end + 1
+            while j < n and (texts[j] in CLOSERS or texts[j] in SENTENCE_ENDS):
+                j += 1
+            starts += [first] * (j - len(starts))
+            first = j
+        starts += [first] * (n - len(starts))
+        doc.user_data.update(texts=texts, norms=[g[1] for g in got], lemmas=[g[2] for g in got], starts=starts,
+                             idx=doc.to_array(IDX).tolist())
         return doc
 
 
@@ -333,6 +335,9 @@ class GapMatcher:
         # before a candidate start is followed: most candidates fail there
         self.word_sets: list[list[frozenset[str] | None]] = []
         self.seconds: list[frozenset[str] | None] = []
+        # per pattern: the word sets of its positions that must match (not optional, no wildcard or
+        # regex): a doc without a word of each cannot match it, and its starts are not followed
+        self.required: list[tuple[frozenset[str], ...]] = []
 
     def add(self, key: int, specs: list[TokenSpec]) -> None:
         index = len(self.patterns)
@@ -341,6 +346,8 @@ class GapMatcher:
         second = specs[1] if len(specs) > 1 and not specs[0].optional else None  # else it may be the first word
         self.seconds.append(frozenset(second.values) if second is not None and not second.optional
                             and second.values is not None and second.regex is None else None)
+        self.required.append(tuple(frozenset(s.values) for s in specs
+                                   if not s.optional and s.values is not None and s.regex is None))
         first = specs[0]
         if first.regex is not None and not first.optional:
             self.regex_start.append((re.compile(first.regex), index))
@@ -356,18 +363,29 @@ class GapMatcher:
     def __call__(self, data: dict) -> list[tuple[int, int, int]]:
         norms, cased, texts = data["norms"], data["lemmas"], data["texts"]
         starts, seconds, n = self.starts, self.seconds, len(texts)
-        out = []
-        for i, text in enumerate(texts):
-            cands = starts.get(text)
-            if cands is None:  # the patterns a word can start, worked out once per word
-                word = base_word(text)
-                lemma = cased[i]
-                cands = starts[text] = (*self.by_lemma.get(lemma, ()), *self.any_start,
-                                        *(index for rx, index in self.regex_start if rx.search(word)))
-            for index in cands:
+        out: list[tuple[int, int, int]] = []
+        words = set(texts)
+        for text in words.difference(starts):  # the patterns a word can start, worked out once per word
+            word = base_word(text)
+            starts[text] = (*self.by_lemma.get(cased[texts.index(text)], ()), *self.any_start,
+                            *(index for rx, index in self.regex_start if rx.search(word)))
+        # (a word's patterns depend on its text alone, its lemma being its text's): only the
+        # positions of words that start a pattern are visited
+        starters = {text for text in words if starts[text]}
+        if not starters:
+            return out
+        in_doc = set(cased)
+        possible: dict[int, bool] = {}  # pattern -> whether the doc has a word for each required position
+        for i in [i for i, text in enumerate(texts) if text in starters]:
+            for index in starts[texts[i]]:
                 second = seconds[index]
                 if second is not None and (i + 1 >= n or cased[i + 1] not in second):
                     continue  # a first word that starts no match ("_longest" would say None)
+                ok = possible.get(index)
+                if ok is None:
+                    ok = possible[index] = all(not in_doc.isdisjoint(words) for words in self.required[index])
+                if not ok:
+                    continue
                 key, specs, regexes = self.patterns[index]
                 end = self._longest(specs, regexes, self.word_sets[index], 0, i, norms, cased, texts)
                 if end is not None and end > i:
@@ -468,6 +486,8 @@ def _keys_accepted(nlp) -> bool:
         probe: Any = PhraseMatcher(nlp.vocab, attr="NORM")  # (its stubs say Docs only)
         probe.add("probe", [tuple(nlp.vocab.strings.add(w) for w in PROBE_PHRASE)])
         doc = Doc(nlp.vocab, words=["a", *PROBE_PHRASE])
+        for tok in doc:  # as the Normaliser sets them (a new word has no NORM of its own: lex_attr_getters)
+            tok.norm_ = tok.text
         return [(a, b) for _, a, b in probe(doc)] == [(1, 1 + len(PROBE_PHRASE))]
     except Exception:  # any refusal: the pattern Docs it is
         return False
@@ -492,6 +512,11 @@ class Vocabulary:
         self.entries = entries
         self.row_keys = [row_key(e) for e in entries]
         self.sources = [f"{e.where} {e.pattern}" for e in entries]
+        # each row's key, kind, weight and whether it blocks, read once here, not per match
+        self.keys = [e.key for e in entries]
+        self.kinds = [e.kind for e in entries]
+        self.weights = [e.weight for e in entries]
+        self.blocking = [e.blocks for e in entries]
         self.phrases = PhraseMatcher(nlp.vocab, attr="NORM")
         self.matcher = GapMatcher()
         self.strings = nlp.vocab.strings
@@ -636,6 +661,10 @@ class Tagger:
         self.entries = entries
         self.params = params or shipped_params()
         self.nlp = spacy.blank("en")
+        # spaCy works out a new word's lexical attributes (shape, like_num, stop word...) with Python
+        # functions when it first meets the word, ~13 us a word; the tagger reads a token's text
+        # and the NORM it sets itself (Normaliser), nothing else
+        self.nlp.vocab.lex_attr_getters = {}
         self.normaliser = Normaliser(self.nlp)
         self.vocabulary = Vocabulary(self.nlp, self.normaliser, entries)
         self.roles = Roles(self.nlp)
@@ -692,22 +721,29 @@ class Tagger:
         return out
 
     def _mentions(self, doc, text: str) -> tuple[list[Mention], list[Blocked]]:
-        matches = self.vocabulary(doc)
+        voc = self.vocabulary
+        matches = voc(doc)
         if not matches:
             return [], []
-        doc.user_data["cues"] = self.roles.cues(doc)
-        raw: list[tuple[int, Entry, int, int]] = [(r, self.entries[r], a, b) for r, a, b in matches]
-        blocks = [(e, a, b) for _, e, a, b in raw if e.blocks]
+        data = doc.user_data
+        data["cues"] = self.roles.cues(doc)
+        keys, kinds, weights, blocking, sources, row_keys = (voc.keys, voc.kinds, voc.weights, voc.blocking,
+                                                             voc.sources, voc.row_keys)
+        idx, texts, starts = data["idx"], data["texts"], data["starts"]
+        blocks = [(keys[r], a, b, r) for r, a, b in matches if blocking[r]]
         mentions, blocked = [], []
-        for r, e, a, b in raw:
-            if e.blocks:
+        for r, a, b in matches:
+            if blocking[r]:
                 continue
-            m = self._mention(doc, text, e.key, a, b, e.weight, self.vocabulary.sources[r], None)
-            m.row = self.vocabulary.row_keys[r]
-            blocker = next((be for be, ba, bb in blocks if be.key == e.key and ba <= a and b <= bb),
+            key = keys[r]
+            start_char, end_char = idx[a], idx[b - 1] + len(texts[b - 1])
+            # (the role is worked out later, for the heads of groups only: _group)
+            m = Mention(key, a, b, start_char, end_char, text[start_char:end_char], weights[r], "", starts[a] == 0,
+                        sources[r], 0, row_keys[r], kinds[r])
+            blocker = next((br for bk, ba, bb, br in blocks if bk == key and ba <= a and b <= bb),
                            None) if blocks else None  # most texts match no blocking row
             if blocker is not None:
-                blocked.append(Blocked(m, f"{blocker.where} {blocker.pattern}"))
+                blocked.append(Blocked(m, sources[blocker]))
             else:
                 mentions.append(m)
         return mentions, blocked
@@ -720,20 +756,20 @@ class Tagger:
         kind = key.split(":", 1)[0]
         role = self._role(doc.user_data, a, kind, cues) if cues is not None else ""
         return Mention(key, a, b, start_char, end_char, text[start_char:end_char], weight, role,
-                       doc.user_data["starts"][a] == 0, source)
+                       doc.user_data["starts"][a] == 0, source, kind=kind)
 
     def _role(self, data: dict, a: int, kind: str, cues: Cues) -> str:
         """The role of the mention starting at token ``a`` (see ``roles.tsv``), from the words before it."""
         texts, norms = data["texts"], data["norms"]
         ss = data["starts"][a]
         # example: inside brackets (not a defined acronym right after its name), or after an example cue
-        if _depths(data)[a] > 0 and not (texts[a - 1] == "(" and a + 1 < len(texts) and texts[a + 1] == ")"):
+        depths = _depths(data)
+        if depths[a] > 0 and not (texts[a - 1] == "(" and a + 1 < len(texts) and texts[a + 1] == ")"):
             return "example"
         within = None  # a cue that reaches the mention from earlier in its clause
         within_at = a
         # only cues that start close enough can reach (linear in a long text, not quadratic)
         first_cue = bisect_left(cues.reaching_starts, a - cues.reach_span)
-        depths = _depths(data)
         for row, c0, c1 in cues.reaching[first_cue:]:
             if c0 >= a:
                 break
@@ -870,13 +906,15 @@ class Tagger:
         return names
 
     def _add_names(self, doc, text: str, mentions: list[Mention], names: dict[str, LetterName]) -> list[Mention]:
+        lemmas_of = doc.user_data["lemmas"]
+        named = names.keys() & set(lemmas_of)  # (most texts use none of the letter's names)
+        if not named:
+            return mentions
         cues = None
         added = []
         known: set[tuple[str, int]] | None = None  # (label, token) the lexicon's mentions cover
-        for i, lem in enumerate(doc.user_data["lemmas"]):
-            name = names.get(lem)
-            if name is None:
-                continue
+        for i in [i for i, lem in enumerate(lemmas_of) if lem in named]:
+            name = names[lemmas_of[i]]
             if cues is None:
                 cues = doc.user_data.get("cues") or self.roles.cues(doc)
                 known = {(m.key, t) for m in mentions for t in range(m.start, m.end)}
@@ -915,15 +953,26 @@ class Tagger:
         return items, analyses
 
     def tag_letter(self, letter: Letter) -> None:
-        from .schema import Evidence
-
         items, analyses = self.analyse_letter(letter)
+        evidence_list = _evidence_list()
         for item, a in zip(items, analyses, strict=True):
             d = decide(a, self.params)
             item.agencies = d.agencies
             item.themes = d.themes
-            item.evidence = [Evidence(label=label, text=text, start=start, end=end, weight=weight, role=role)
-                             for label, text, start, end, weight, role in d.evidence()]
+            # one validation call per item, not one per evidence span
+            item.evidence = evidence_list.validate_python(
+                [{"label": label, "text": text, "start": start, "end": end, "weight": weight, "role": role}
+                 for label, text, start, end, weight, role in d.evidence()])
+
+
+@cache
+def _evidence_list() -> Any:
+    """A pydantic TypeAdapter of ``list[Evidence]``, built once."""
+    from pydantic import TypeAdapter
+
+    from .schema import Evidence
+
+    return TypeAdapter(list[Evidence])
 
 
 def row_key(e: Entry) -> str:
@@ -984,13 +1033,15 @@ def _group(doc, mentions: list[Mention], role_of) -> None:
     last_end: dict[str, tuple[int, int]] = {}
     heads: dict[int, Mention] = {}
     group = 0
+    texts = doc.user_data["texts"]  # (the tokens' texts: no spaCy Token is made)
+    n = len(texts)
     for m in sorted(mentions, key=lambda m: (m.start, -m.end)):
         prev = last_end.get(m.key)
         joined = prev is not None and (m.start < prev[0] or (
-            m.start == prev[0] + 1 and doc[m.start - 1].text == "(" and m.end < len(doc) and doc[m.end].text == ")"))
+            m.start == prev[0] + 1 and texts[m.start - 1] == "(" and m.end < n and texts[m.end] == ")"))
         if prev is not None and joined:
             m.group = prev[1]
-            last_end[m.key] = (max(prev[0], m.end + (1 if doc[m.start - 1].text == "(" else 0)), prev[1])
+            last_end[m.key] = (max(prev[0], m.end + (1 if texts[m.start - 1] == "(" else 0)), prev[1])
         else:
             group += 1
             m.group = group
@@ -1012,10 +1063,21 @@ def _role_factor(params: Params, kind: str, role: str, deep_dive: bool) -> float
     return f
 
 
+def _part_rank(p: Part) -> tuple[float, int]:
+    """A group's counted mention: the strongest, then the longest."""
+    return p.contribution, p.mention.end - p.mention.start
+
+
+def _part_start(p: Part) -> int:
+    return p.mention.start
+
+
 def _combine(values: list[tuple[float, str]], repeat: float, same_row: float) -> float:
     """A label's score from its mentions' contributions (each with its row): the strongest counts
     in full, each further one ``repeat`` times, and ``repeat * same_row`` times if its row has
     already counted (the same word said again is not new evidence)."""
+    if len(values) == 1:
+        return values[0][0]
     total = 0.0
     seen: set[str] = set()
     for i, (value, row) in enumerate(sorted(values, key=lambda v: -v[0])):
@@ -1028,26 +1090,44 @@ def decide(analysis: Analysis, params: Params) -> Decision:
     """The tags of one analysed text under the given numbers, with the reasons."""
     scores: dict[str, LabelScore] = {}
     by_group: dict[str, dict[int, list[Part]]] = {}
-    deep = set(analysis.deep_dive)
+    deep = analysis.deep_dive
+    row_weight, lead_factor = params.row_weight, params.lead_factor
+    factors: dict[tuple[str, str, bool], float] = {}  # (kind, role, deep dive) -> its factor, once per call
     for m in analysis.mentions:
         kind = m.kind
-        c = params.weight_of(m) * _role_factor(params, kind, m.role, m.key in deep) * \
-            (params.lead_factor[kind] if m.lead else 1.0)
-        by_group.setdefault(m.key, {}).setdefault(m.group, []).append(Part(m, c, False))
+        fk = (kind, m.role, m.key in deep)
+        f = factors.get(fk)
+        if f is None:
+            f = factors[fk] = _role_factor(params, *fk)
+        c = (row_weight.get(m.row, m.weight) if m.row else m.weight) * f * (lead_factor[kind] if m.lead else 1.0)
+        groups_of = by_group.get(m.key)
+        if groups_of is None:
+            groups_of = by_group[m.key] = {}
+        members_of = groups_of.get(m.group)
+        if members_of is None:
+            groups_of[m.group] = [Part(m, c, False)]
+        else:
+            members_of.append(Part(m, c, False))
     rules: list[str] = []
     for key, groups in by_group.items():
         kind = key.split(":", 1)[0]
         values: list[tuple[float, str]] = []
         parts: list[Part] = []
+        nested = False
         for members in groups.values():
-            best = max(members, key=lambda p: (p.contribution, p.mention.end - p.mention.start))
+            if len(members) == 1:
+                best = members[0]
+            else:
+                best = max(members, key=_part_rank)
+                nested = True
             best.counted = True
             values.append((best.contribution, best.mention.source))
             parts += members
         total = _combine(values, params.repeat_factor[kind], params.same_row_factor)
-        parts.sort(key=lambda p: p.mention.start)
+        if len(parts) > 1:
+            parts.sort(key=_part_start)
         sc = scores[key] = LabelScore(key, total, params.threshold_of(key), parts)
-        if any(len(g) > 1 for g in groups.values()):
+        if nested:
             sc.rules.append("nested_once")
     for key in analysis.heading:
         kind = key.split(":", 1)[0]
@@ -1061,16 +1141,19 @@ def decide(analysis: Analysis, params: Params) -> Decision:
                 scores[key].rules.append("deep_dive")
     # conventions 2 and 7: a destination or recipient alone is not an agency at work; a frame or an
     # example alone is not a theme the finding judges
+    # specific before positional (rule generic_only): a label whose words are all generic (below
+    # min_weight) needs two different rows; a generic word at the start of the first sentence does
+    # not tag on its own
     for key, sc in scores.items():
-        counted = [p.mention.role for p in sc.parts if p.counted]
-        if counted and all(r in BACKGROUND[key.split(":", 1)[0]] for r in counted) and key not in analysis.heading:
-            sc.rules.append("background_only")
-    # specific before positional: a label whose words are all generic (below min_weight) needs two
-    # different rows; a generic word at the start of the first sentence does not tag on its own
-    for key, sc in scores.items():
+        if not sc.parts or key in analysis.heading:
+            continue
+        kind = key.split(":", 1)[0]
         strongest = [p.mention for p in sc.parts if p.counted]
-        if strongest and key not in analysis.heading and len({m.row or m.source for m in strongest}) < 2 \
-                and max(params.weight_of(m) for m in strongest) < params.min_weight[key.split(":", 1)[0]]:
+        background = BACKGROUND[kind]
+        if all(m.role in background for m in strongest):
+            sc.rules.append("background_only")
+        if len({m.row or m.source for m in strongest}) < 2 \
+                and max(params.weight_of(m) for m in strongest) < params.min_weight[kind]:
             sc.rules.append("generic_only")
     # whose work it is: the first sentence's subject agencies
     subjects = {m.key for m in analysis.mentions if m.lead and m.role == "subject" and m.kind == "agency"}
