@@ -4,8 +4,9 @@ Usage: python scripts/bench.py PDF_DIR [--runs 3] [--letters N] [--skip-batch] [
 
 Prints one line per figure, "name: value unit", so that a run can be compared with the last.
 Per-letter figures are medians over the letters of each letter's median over --runs runs, all
-measured in this one process; "slowest letter" figures are the worst letter's ratio. The machine
-is shared and noisy: compare ratios from one run, never figures from two.
+measured in this one process; "slowest letter" figures are the worst letter's ratio. A letter's
+ratio over a floor is the median of its runs' ratios, each run timed right after a run of the
+floor. The machine is shared and noisy: compare ratios from one run, never figures from two.
 
 Floors: what each PDF library itself costs to deliver characters with their boxes, without any
 of our code - pdfplumber's own ``page.chars`` for every page, and pypdfium2's own per-character
@@ -95,11 +96,6 @@ def full_run(source: Source, engine: str, tagger: Tagger) -> dict[str, float]:
     timings["serialise"] = end - mid
     timings["total"] = end - start
     return timings
-
-
-def median_runs(source: Source, engine: str, tagger: Tagger, runs: int) -> dict[str, float]:
-    samples = [full_run(source, engine, tagger) for _ in range(runs)]
-    return {k: statistics.median(s.get(k, 0.0) for s in samples) for k in samples[0]}
 
 
 def wall(cmd: list[str], runs: int) -> float:
@@ -253,12 +249,19 @@ def main() -> int:
     for pdf in pdfs:
         source = Source.from_path(pdf)
         for engine in ENGINES:
-            floor = timed(lambda s=source, f=FLOORS[engine]: f(s.data), args.runs)
-            add(f"{engine}_floor", floor)
-            for stage, value in median_runs(source, engine, tagger, args.runs).items():
-                add(f"{engine}_{stage}", value)
-            add(f"ratio_{engine}_total_over_floor", per[f"{engine}_total"][-1] / floor)
-            add(f"ratio_{engine}_read_over_floor", per[f"{engine}_read"][-1] / floor)
+            # the floor and the engine run in turn, and each run's ratio is over the floor measured
+            # just before it: on a shared machine whose speed drifts, a letter's ratio then compares
+            # like with like (the letter's figure is the median of its runs' ratios)
+            floors, samples = [], []
+            for _ in range(args.runs):
+                floors.append(timed(lambda s=source, f=FLOORS[engine]: f(s.data), 1))
+                samples.append(full_run(source, engine, tagger))
+            add(f"{engine}_floor", statistics.median(floors))
+            for stage in samples[0]:
+                add(f"{engine}_{stage}", statistics.median(s.get(stage, 0.0) for s in samples))
+            for part in ("total", "read"):
+                add(f"ratio_{engine}_{part}_over_floor",
+                    statistics.median(s.get(part, 0.0) / f for s, f in zip(samples, floors, strict=True)))
         add("ratio_pdfplumber_over_pdfium", per["pdfplumber_total"][-1] / per["pdfium_total"][-1])
         if pdftotext:
             add("pdftotext", wall([pdftotext, "-q", str(pdf), "-"], args.runs))
