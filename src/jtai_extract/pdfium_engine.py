@@ -31,16 +31,32 @@ def _bind(fn: Any, restype: Any, *argtypes: Any) -> Any:
     return ctypes.CFUNCTYPE(restype, *argtypes)(_address(fn).value or 0)  # never null: a loaded symbol
 
 
+def _bind_untyped(fn: Any, restype: Any) -> Any:
+    """A PDFium function again with its result type only: no converter runs on its arguments,
+    which ctypes passes as they are (a ctypes pointer object as the pointer, a Python int as a C
+    int). Half the cost of a typed call; callers pass pointers only as ``c_void_p`` objects."""
+    return ctypes.CFUNCTYPE(restype)(_address(fn).value or 0)  # never null: a loaded symbol
+
+
 @cache
-def _fast(raw: Any) -> tuple[Callable[[int, int, int], int], Callable[[int, int], int | None],
-                             Callable[[int, int], int]]:
-    """FPDFText_GetLooseCharBox, FPDFText_GetTextObject and FPDFText_IsGenerated bound again with plain addresses for
-    arguments and result: asked for every word, pypdfium2's typed bindings (a pointer object in,
-    one out) cost more than PDFium's own work."""
-    void, int_ = ctypes.c_void_p, ctypes.c_int
-    return (_bind(raw.FPDFText_GetLooseCharBox, int_, void, int_, void),
-            _bind(raw.FPDFText_GetTextObject, void, void, int_),
-            _bind(raw.FPDFText_IsGenerated, int_, void, int_))
+def _fast(raw: Any) -> tuple[Any, Any, Any]:
+    """FPDFText_GetLooseCharBox, FPDFText_GetTextObject and FPDFText_IsGenerated, asked for every
+    word, bound untyped (``_bind_untyped``): pypdfium2's typed bindings (a pointer object in, one
+    out) cost more than PDFium's own work."""
+    return (_bind_untyped(raw.FPDFText_GetLooseCharBox, ctypes.c_int),
+            _bind_untyped(raw.FPDFText_GetTextObject, ctypes.c_void_p),
+            _bind_untyped(raw.FPDFText_IsGenerated, ctypes.c_int))
+
+
+@cache
+def _style_calls(raw: Any) -> tuple[Any, Any, Any, Any]:
+    """FPDFText_GetMatrix, FPDFText_GetFontSize, FPDFText_GetFontWeight and
+    FPDFText_HasUnicodeMapError, bound untyped as ``_fast``: asked once per text object, and a
+    letter may draw every line or word as an object of its own."""
+    return (_bind_untyped(raw.FPDFText_GetMatrix, ctypes.c_int),
+            _bind_untyped(raw.FPDFText_GetFontSize, ctypes.c_double),
+            _bind_untyped(raw.FPDFText_GetFontWeight, ctypes.c_int),
+            _bind_untyped(raw.FPDFText_HasUnicodeMapError, ctypes.c_int))
 
 
 class _TextPage:
@@ -49,7 +65,8 @@ class _TextPage:
     def __init__(self, raw, textpage, height: float, bold_font: Callable[[str], bool]) -> None:
         self.raw = raw
         self.tp = textpage.raw
-        self.address: int = _address(self.tp).value or 0  # the text page for the plain-address bindings
+        # the text page as the untyped bindings take it (a c_void_p object, never a bare int)
+        self.address = ctypes.c_void_p(_address(self.tp).value or 0)
         self.char_box, self.text_object, self.is_generated = _fast(raw)
         self.height = height
         self.bold_font = bold_font
@@ -57,9 +74,11 @@ class _TextPage:
         self.text = textpage.get_text_range(0, self.count) if self.count > 0 else ""
         self.rect = raw.FS_RECTF()
         # the box's left, top, right, bottom read in one go (the same float32 values as its fields)
-        self.rect_address = ctypes.addressof(self.rect)
-        self.rect_values = (ctypes.c_float * 4).from_address(self.rect_address)
+        self.rect_address = ctypes.c_void_p(ctypes.addressof(self.rect))
+        self.rect_values = (ctypes.c_float * 4).from_address(ctypes.addressof(self.rect))
         self.matrix = raw.FS_MATRIX()
+        self.matrix_address = ctypes.c_void_p(ctypes.addressof(self.matrix))
+        self.get_matrix, self.font_size, self.font_weight, self.map_error = _style_calls(raw)
         self.name = ctypes.create_string_buffer(128)
         self.flags = ctypes.c_int()
         self.styles: dict[int, tuple[float, bool, bool]] = {}  # text object -> (size, bold, unmapped)
@@ -95,11 +114,11 @@ class _TextPage:
         # nominal size times the text matrix's vertical scale, as pdfplumber reports it (some
         # PDFs set 1pt text in a scaled matrix); and whether the text object's first glyph has
         # no Unicode mapping
-        raw, m = self.raw, self.matrix
-        raw.FPDFText_GetMatrix(self.tp, i, m)
-        size = raw.FPDFText_GetFontSize(self.tp, i) * (m.c * m.c + m.d * m.d) ** 0.5
-        weight = raw.FPDFText_GetFontWeight(self.tp, i)
-        unmapped = raw.FPDFText_HasUnicodeMapError(self.tp, i) == 1
+        m, page = self.matrix, self.address
+        self.get_matrix(page, i, self.matrix_address)
+        size = self.font_size(page, i) * (m.c * m.c + m.d * m.d) ** 0.5
+        weight = self.font_weight(page, i)
+        unmapped = self.map_error(page, i) == 1
         if weight > 0:
             return size, weight >= BOLD_WEIGHT, unmapped
         return size, self.bold_font(self._font_name(i)), unmapped
@@ -199,12 +218,14 @@ IDENTITY = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
 
 @cache
 def _object_calls(raw: Any) -> tuple[Any, Any, Any, Any]:
-    """FPDFPage_GetObject, FPDFFormObj_GetObject, FPDFPageObj_GetType and FPDFPageObj_GetBounds
-    bound with plain addresses (asked for every object of every page, as ``_fast``)."""
-    void, int_, ulong = ctypes.c_void_p, ctypes.c_int, ctypes.c_ulong
-    return (_bind(raw.FPDFPage_GetObject, void, void, int_), _bind(raw.FPDFFormObj_GetObject, void, void, ulong),
-            _bind(raw.FPDFPageObj_GetType, int_, void),
-            _bind(raw.FPDFPageObj_GetBounds, int_, void, void, void, void, void))
+    """FPDFPage_GetObject, FPDFFormObj_GetObject, FPDFPageObj_GetType and FPDFPageObj_GetBounds,
+    asked for every object of every page: untyped as ``_fast``, but for FPDFFormObj_GetObject,
+    whose index is an unsigned long (not the C int an untyped call passes)."""
+    void = ctypes.c_void_p
+    return (_bind_untyped(raw.FPDFPage_GetObject, void),
+            _bind(raw.FPDFFormObj_GetObject, void, void, ctypes.c_ulong),
+            _bind_untyped(raw.FPDFPageObj_GetType, ctypes.c_int),
+            _bind_untyped(raw.FPDFPageObj_GetBounds, ctypes.c_int))
 
 
 def _objects(raw: Any, container: Any, height: float, matrix: tuple[float, ...] = IDENTITY,
@@ -214,24 +235,27 @@ def _objects(raw: Any, container: Any, height: float, matrix: tuple[float, ...] 
     count = raw.FPDFFormObj_CountObjects(container) if form else raw.FPDFPage_CountObjects(container)
     page_object, form_object, get_type, get_bounds = _object_calls(raw)
     get_object = form_object if form else page_object
-    where = _address(container).value
+    where: Any = _address(container).value
+    if not form:
+        where = ctypes.c_void_p(where)  # as the untyped FPDFPage_GetObject takes it
     text_kind, path_kind, form_kind = raw.FPDF_PAGEOBJ_TEXT, raw.FPDF_PAGEOBJ_PATH, raw.FPDF_PAGEOBJ_FORM
     shapes: list[Rect] = []
     texts: list[Rect] = []
     bounds = (ctypes.c_float * 4)()  # left, bottom, right, top
     at = ctypes.addressof(bounds)
     step = ctypes.sizeof(ctypes.c_float)
-    refs = (at, at + step, at + 2 * step, at + 3 * step)
+    refs = tuple(ctypes.c_void_p(at + k * step) for k in range(4))
 
     def typed(address: int) -> Any:  # the object as pypdfium2's typed calls take it
         return ctypes.cast(address, raw.FPDF_PAGEOBJECT)
 
     for i in range(max(count, 0)):
-        obj = get_object(where, i)
-        if not obj:
+        address = get_object(where, i)
+        if not address:
             continue
+        obj = ctypes.c_void_p(address)
         kind = get_type(obj)
-        if (kind == text_kind or kind == path_kind and _visible(raw, typed(obj))) and get_bounds(obj, *refs):
+        if (kind == text_kind or kind == path_kind and _visible(raw, typed(address))) and get_bounds(obj, *refs):
             left, bottom, right, top = bounds
             if matrix == IDENTITY:
                 box = (left, height - top, right, height - bottom)
@@ -242,7 +266,7 @@ def _objects(raw: Any, container: Any, height: float, matrix: tuple[float, ...] 
             (texts if kind == text_kind else shapes).append(box)
         elif kind == form_kind and depth < FORM_DEPTH:
             m = raw.FS_MATRIX()
-            form_obj = typed(obj)
+            form_obj = typed(address)
             raw.FPDFPageObj_GetMatrix(form_obj, ctypes.byref(m))
             inner = (m.a, m.b, m.c, m.d, m.e, m.f)
             more_shapes, more_texts = _objects(raw, form_obj, height, _compose(inner, matrix), depth + 1, form=True)
