@@ -240,13 +240,34 @@ def test_the_worker_server_imports_the_entry_point_not_the_command_line():
 
 def test_a_preloaded_worker_freezes_its_heap_and_still_tags():
     # the garbage collector's full collections no longer walk spaCy's and the lexicons' objects
-    # once a worker is set up (batch.settle_heap); tagging in that process is unchanged
+    # once a worker is set up (batch.settle_heap); the collector, off while it was set up, is on
+    # again; tagging in that process is unchanged
     code = ("import gc\n"
             "from jtai_extract.batch import init_worker, _tagger\n"
             "init_worker(None, None, preload=True)\n"
             "assert gc.get_freeze_count() > 10000, gc.get_freeze_count()\n"
+            "assert gc.isenabled()\n"
             "[(agencies, themes, _)] = _tagger().tag_texts(['The police share information with schools.'], [None])\n"
             "print(agencies)\n")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert "police" in done.stdout
+
+
+def test_a_worker_whose_set_up_fails_still_collects_garbage(monkeypatch):
+    # the collector is off while a worker is set up: a set-up that raises (a broken taxonomy)
+    # must not leave it off for the worker's life
+    import gc
+
+    from jtai_extract import batch
+    from jtai_extract.tag_lexicon import TaxonomyError
+
+    def broken(_taxonomy=None):
+        raise TaxonomyError("broken")
+
+    monkeypatch.setattr("jtai_extract.tagging.Tagger.load", broken)
+    monkeypatch.setitem(batch._WORKER, "tagger", None)
+    assert gc.isenabled()
+    with pytest.raises(TaxonomyError):
+        batch.init_worker(None, "broken.tsv", preload=True)
+    assert gc.isenabled()

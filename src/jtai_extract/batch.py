@@ -135,15 +135,27 @@ def init_worker(engine: str | None, taxonomy: str | None, preload: bool = False)
     _WORKER["taxonomy"] = taxonomy
     _WORKER["tagger"] = None
     if preload:  # imported once, before the first input's clock starts; pdfplumber only for its engine
-        import pypdfium2  # noqa: F401
+        import gc
 
-        if _WORKER["engine"] == "pdfplumber":
-            import pdfplumber  # noqa: F401
+        # no collection while the libraries import and the tagger is built: they make ~75,000
+        # objects that live as long as the process, and the collector walked them again and again
+        # (~3 % of the instructions of a worker server's start, more of its time); the few cycles
+        # left over are frozen with the rest
+        collecting = gc.isenabled()
+        gc.disable()
+        try:
+            import pypdfium2  # noqa: F401
 
-        from . import pipeline  # noqa: F401
+            if _WORKER["engine"] == "pdfplumber":
+                import pdfplumber  # noqa: F401
 
-        _tagger()
-        settle_heap()
+            from . import pipeline  # noqa: F401
+
+            _tagger()
+            settle_heap()
+        finally:
+            if collecting:
+                gc.enable()
 
 
 def settle_heap() -> None:
