@@ -104,6 +104,9 @@ class Lemmas:
     suffixes: tuple[tuple[str, str, int], ...]  # (suffix, replacement, shortest word it applies to)
     keep: frozenset[str]  # words ending in s that are not plurals
     verbs: dict[str, tuple[str, ...]]  # irregular verb forms
+    # each word's form, worked out once: the lexicon's ~2,400 pattern words repeat a few hundred
+    # words (a third of the tagger's build went on working them out again)
+    known_forms: dict[str, tuple[str, bool]] = field(default_factory=dict, compare=False, repr=False)
 
     def lower(self, word: str) -> str:
         """The lower-case lemma of one token."""
@@ -129,7 +132,15 @@ class Lemmas:
 
     def form(self, word: str) -> str:
         """What a word is matched as: an acronym's cased lemma ("GP"), else its lower-case lemma."""
-        return self.cased(word) or self.lower(word)
+        return self.form_of(word)[0]
+
+    def form_of(self, word: str) -> tuple[str, bool]:
+        """A word's form (``form``) and whether it is an acronym's, each worked out once."""
+        got = self.known_forms.get(word)
+        if got is None:
+            cased = self.cased(word)
+            got = self.known_forms[word] = (cased, True) if cased else (self.lower(word), False)
+        return got
 
     def verb_forms(self, base: str) -> list[str]:
         """The forms of a verb: refer -> refers, referred, referring; share -> shared, sharing."""
@@ -340,5 +351,5 @@ def _compile_phrase(pattern: str, tokenize) -> list[TokenSpec]:
 
 
 def _spec(words: list[str], table: Lemmas, optional: bool) -> TokenSpec:
-    forms = {table.form(w) for w in words}
-    return TokenSpec(tuple(sorted(forms)), any(table.cased(w) is not None for w in words), optional)
+    found = [table.form_of(w) for w in words]
+    return TokenSpec(tuple(sorted({form for form, _ in found})), any(acronym for _, acronym in found), optional)
