@@ -73,9 +73,10 @@ class _TextPage:
         self.count = raw.FPDFText_CountChars(self.tp)
         self.text = textpage.get_text_range(0, self.count) if self.count > 0 else ""
         self.rect = raw.FS_RECTF()
-        # the box's left, top, right, bottom read in one go (the same float32 values as its fields)
         self.rect_address = ctypes.c_void_p(ctypes.addressof(self.rect))
-        self.rect_values = (ctypes.c_float * 4).from_address(ctypes.addressof(self.rect))
+        # the box's left, top, right, bottom read in one go, the same float32 values as its
+        # fields: a float memoryview's tolist() costs a tenth of unpacking a ctypes array
+        self.rect_values = memoryview(self.rect).cast("B").cast("f").tolist
         self.matrix = raw.FS_MATRIX()
         self.matrix_address = ctypes.c_void_p(ctypes.addressof(self.matrix))
         self.get_matrix, self.font_size, self.font_weight, self.map_error = _style_calls(raw)
@@ -87,7 +88,7 @@ class _TextPage:
     def box(self, i: int) -> tuple[float, float, float, float]:
         """x0, x1, top, bottom of character i (top-left origin, as pdfplumber)."""
         self.char_box(self.address, i, self.rect_address)
-        left, top, right, bottom = self.rect_values
+        left, top, right, bottom = self.rect_values()
         return left, right, self.height - top, self.height - bottom
 
     def style(self, i: int) -> tuple[float, bool]:
@@ -150,7 +151,7 @@ class _TextPage:
                                                      self.rect_address, self.rect_values)
         height, styles, styled, box = self.height, self.styles, self._styled, self.box
         is_generated = self.is_generated
-        for m in WORD_RE.finditer(text[:count]):
+        for m in WORD_RE.finditer(text, 0, count):
             start, end = m.span()
             word = m.group()
             if "\ufffe" in word or "\x02" in word:
@@ -169,15 +170,17 @@ class _TextPage:
                 word = self._mapped(word, start)
                 if not word:
                     continue
+            # a space the PDF prints after the word (not one PDFium generated) ends its text
+            space = " " if end < count and text[end] == " " and is_generated(page, end) == 0 else ""
             char_box(page, first, rect)
-            x0, top_up, _, bottom_up = values
+            x0, top_up, _, bottom_up = values()
             top, bottom = height - top_up, height - bottom_up
             if text[end - 1] in SOFT_HYPHENS and end - start > 1:  # a generated hyphen has no box
                 char_box(page, end - 2, rect)
-                x1 = values[2] + 0.3 * size
+                x1 = values()[2] + 0.3 * size
             else:
                 char_box(page, end - 1, rect)
-                x1 = values[2]
+                x1 = values()[2]
             last = word[-1]
             if "0" <= last <= "9":
                 digits = len(word) - len(word.rstrip("0123456789"))
@@ -186,13 +189,9 @@ class _TextPage:
                     dx0 = box(end - digits)[0]
                     _, _, dtop, dbottom = box(end - 1)
                     out.append((word[:-digits], x0, box(end - digits - 1)[1], top, bottom, size, bold))
-                    out.append((word[-digits:], dx0, x1, dtop, dbottom, dsize, dbold))
-                else:
-                    out.append((word, x0, x1, top, bottom, size, bold))
-            else:
-                out.append((word, x0, x1, top, bottom, size, bold))
-            if end < count and text[end] == " " and is_generated(page, end) == 0:
-                out[-1] = (out[-1][0] + " ", *out[-1][1:])
+                    out.append((word[-digits:] + space, dx0, x1, dtop, dbottom, dsize, dbold))
+                    continue
+            out.append((word + space, x0, x1, top, bottom, size, bold))
         return out
 
 
@@ -216,14 +215,19 @@ def _visible(raw: Any, obj: Any) -> bool:
 IDENTITY = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
 
 
+class _Pointer(ctypes.c_void_p):
+    """A pointer result kept as a ctypes object (ctypes turns a plain ``c_void_p`` result into
+    an int, which an untyped call would pass as a C int): passed on to the next call as it is."""
+
+
 @cache
 def _object_calls(raw: Any) -> tuple[Any, Any, Any, Any]:
     """FPDFPage_GetObject, FPDFFormObj_GetObject, FPDFPageObj_GetType and FPDFPageObj_GetBounds,
     asked for every object of every page: untyped as ``_fast``, but for FPDFFormObj_GetObject,
     whose index is an unsigned long (not the C int an untyped call passes)."""
     void = ctypes.c_void_p
-    return (_bind_untyped(raw.FPDFPage_GetObject, void),
-            _bind(raw.FPDFFormObj_GetObject, void, void, ctypes.c_ulong),
+    return (_bind_untyped(raw.FPDFPage_GetObject, _Pointer),
+            _bind(raw.FPDFFormObj_GetObject, _Pointer, void, ctypes.c_ulong),
             _bind_untyped(raw.FPDFPageObj_GetType, ctypes.c_int),
             _bind_untyped(raw.FPDFPageObj_GetBounds, ctypes.c_int))
 
@@ -245,19 +249,20 @@ def _objects(raw: Any, container: Any, height: float, matrix: tuple[float, ...] 
     at = ctypes.addressof(bounds)
     step = ctypes.sizeof(ctypes.c_float)
     refs = tuple(ctypes.c_void_p(at + k * step) for k in range(4))
+    read_bounds = memoryview(bounds).cast("B").cast("f").tolist  # as _TextPage.rect_values
+    identity = matrix == IDENTITY
 
-    def typed(address: int) -> Any:  # the object as pypdfium2's typed calls take it
-        return ctypes.cast(address, raw.FPDF_PAGEOBJECT)
+    def typed(obj: _Pointer) -> Any:  # the object as pypdfium2's typed calls take it
+        return ctypes.cast(obj, raw.FPDF_PAGEOBJECT)
 
     for i in range(max(count, 0)):
-        address = get_object(where, i)
-        if not address:
+        obj = get_object(where, i)
+        if not obj:
             continue
-        obj = ctypes.c_void_p(address)
         kind = get_type(obj)
-        if (kind == text_kind or kind == path_kind and _visible(raw, typed(address))) and get_bounds(obj, *refs):
-            left, bottom, right, top = bounds
-            if matrix == IDENTITY:
+        if (kind == text_kind or kind == path_kind and _visible(raw, typed(obj))) and get_bounds(obj, *refs):
+            left, bottom, right, top = read_bounds()
+            if identity:
                 box = (left, height - top, right, height - bottom)
             else:
                 xs, ys = zip(*(_apply(matrix, x, y) for x in (left, right)
@@ -266,7 +271,7 @@ def _objects(raw: Any, container: Any, height: float, matrix: tuple[float, ...] 
             (texts if kind == text_kind else shapes).append(box)
         elif kind == form_kind and depth < FORM_DEPTH:
             m = raw.FS_MATRIX()
-            form_obj = typed(address)
+            form_obj = typed(obj)
             raw.FPDFPageObj_GetMatrix(form_obj, ctypes.byref(m))
             inner = (m.a, m.b, m.c, m.d, m.e, m.f)
             more_shapes, more_texts = _objects(raw, form_obj, height, _compose(inner, matrix), depth + 1, form=True)
