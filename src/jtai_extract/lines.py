@@ -40,7 +40,8 @@ def symbol_font(name: str) -> bool:
 
 
 LIGATURES = str.maketrans({"\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl", "\ufb03": "ffi", "\ufb04": "ffl"})
-_TEXT, _TOP, _BOTTOM, _SIZE, _BOLD = itemgetter(0), itemgetter(3), itemgetter(4), itemgetter(5), itemgetter(6)
+_TEXT, _X0, _TOP, _BOTTOM, _SIZE, _BOLD = (itemgetter(0), itemgetter(1), itemgetter(3), itemgetter(4),
+                                           itemgetter(5), itemgetter(6))
 DUPLICATE_LOOKBACK = 4  # a glyph's duplicate sits among the few glyphs just before it (sorted by x)
 
 
@@ -57,13 +58,24 @@ def chars_to_lines(chars: list[RawChar], page: int, settings: LayoutSettings = D
     lines: list[Line] = []
     rounded = _Rounded()  # one page's sizes (a table per page: its memory ends with the page)
     for row in rows_by_baseline(chars, settings):
-        row.sort(key=lambda c: c[1])
+        row.sort(key=_X0)
         row = dedupe_glyphs(row, settings)
-        size = Counter(rounded[c[5]] for c in row if not c[0].isspace()).most_common(1)
-        if not size:
+        size = _line_size([rounded[c[5]] for c in row if not c[0].isspace()])
+        if size is None:
             continue
-        lines.extend(_segments(row, size[0][0], page, settings, rounded))
+        lines.extend(_segments(row, size, page, settings, rounded))
     return lines
+
+
+def _line_size(sizes: list[float]) -> float | None:
+    """The size most of a line's glyphs are set in (the first met, of equally many); most lines
+    are set in one size, which is known without counting."""
+    if not sizes:
+        return None
+    first = sizes[0]
+    if sizes.count(first) == len(sizes):
+        return first
+    return Counter(sizes).most_common(1)[0][0]
 
 
 def rows_by_baseline(chars: list[RawChar], settings: LayoutSettings = DEFAULT) -> list[list[RawChar]]:
@@ -128,8 +140,9 @@ def dedupe_glyphs(row: list[RawChar], settings: LayoutSettings = DEFAULT) -> lis
     """One glyph for each glyph drawn again at almost the same place (``row`` sorted by x0). A
     glyph drawn twice with a visible offset is fake bold: the kept glyph is marked bold."""
     kept: list[RawChar] = []
+    distance = settings.duplicate_distance
     for ch in row:
-        limit = settings.duplicate_distance * ch[5]
+        limit = distance * ch[5]
         if not kept or ch[1] - kept[-1][1] > limit:  # sorted by x0: no kept glyph is near enough
             kept.append(ch)
             continue
