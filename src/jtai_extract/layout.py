@@ -63,8 +63,11 @@ def remove_furniture(doc: Document, settings: LayoutSettings = DEFAULT) -> list[
     return kept
 
 
+DIGITS_RE = re.compile(r"\d+")
+
+
 def _norm_furniture(text: str) -> str:
-    return re.sub(r"\d+", "#", text.strip().lower())
+    return DIGITS_RE.sub("#", text.strip().lower())
 
 
 def running_headers(doc: Document, settings: LayoutSettings = DEFAULT) -> set[str]:

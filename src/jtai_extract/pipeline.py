@@ -269,15 +269,15 @@ def _narrative(id_: str, item: Item) -> Narrative:
 
 def boxes(lines: list[Line]) -> list[Box]:
     """One box per run of an item's lines on one page: the union of their line boxes."""
-    out: list[Box] = []
+    runs: list[list[float]] = []  # page, x0, top, x1, bottom of each run (a Box per run, built once)
     for line in lines:
         if not line.has_layout:
             continue
-        last = out[-1] if out else None
-        if last is not None and last.page == line.page:
-            last.x0, last.x1 = min(last.x0, round(line.x0, 1)), max(last.x1, round(line.x1, 1))
-            last.top, last.bottom = min(last.top, round(line.top, 1)), max(last.bottom, round(line.bottom, 1))
+        x0, top, x1, bottom = round(line.x0, 1), round(line.top, 1), round(line.x1, 1), round(line.bottom, 1)
+        if runs and runs[-1][0] == line.page:
+            last = runs[-1]
+            last[1], last[3] = min(last[1], x0), max(last[3], x1)
+            last[2], last[4] = min(last[2], top), max(last[4], bottom)
         else:
-            out.append(Box(page=line.page, x0=round(line.x0, 1), top=round(line.top, 1), x1=round(line.x1, 1),
-                           bottom=round(line.bottom, 1)))
-    return out
+            runs.append([line.page, x0, top, x1, bottom])
+    return [Box(page=int(page), x0=x0, top=top, x1=x1, bottom=bottom) for page, x0, top, x1, bottom in runs]

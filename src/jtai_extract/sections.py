@@ -30,8 +30,11 @@ def _patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
     return tuple((kind, re.compile(pattern, re.I)) for kind, pattern, *_ in model_rows("sections.tsv", 2))
 
 
+SPACES_RE = re.compile(r"\s+")
+
+
 def clean_heading(text: str) -> str:
-    return re.sub(r"\s+", " ", text).strip().rstrip(":.").strip()
+    return SPACES_RE.sub(" ", text).strip().rstrip(":.").strip()
 
 
 def classify_heading(text: str) -> str | None:
