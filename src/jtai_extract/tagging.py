@@ -642,9 +642,10 @@ def _depths(data: dict) -> list[int]:
     if got is None:
         texts, starts = data["texts"], data["starts"]
         got = [0] * len(texts)
-        for i in range(1, len(texts)):
-            if starts[i] != i:
-                got[i] = got[i - 1] + (texts[i - 1] == "(") - (texts[i - 1] == ")")
+        if "(" in texts or ")" in texts:  # (most texts have no brackets: every depth is 0)
+            for i in range(1, len(texts)):
+                if starts[i] != i:
+                    got[i] = got[i - 1] + (texts[i - 1] == "(") - (texts[i - 1] == ")")
         data["depths"] = got
     return got
 
@@ -715,8 +716,9 @@ class Tagger:
             cues = doc.user_data.get("cues")
             # rule member_list: where the partnership ends, a list of its members may follow
             doc.user_data["partnership_ends"] = sorted({m.end for m in mentions if m.key == PARTNERSHIP})
-            _group(doc, mentions, lambda m, doc=doc, cues=cues: self._role(doc.user_data, m.start, m.kind, cues))
-            self._coordinate(doc.user_data, mentions)
+            group_heads = _group(doc, mentions,
+                                 lambda m, doc=doc, cues=cues: self._role(doc.user_data, m.start, m.kind, cues))
+            self._coordinate(doc.user_data, mentions, group_heads)
             out.append(Analysis(text, mentions, blocked, heads.get(sub, {}) if sub else {}, deep))
         return out
 
@@ -774,7 +776,7 @@ class Tagger:
             if c0 >= a:
                 break
             if ss <= c0 and c1 <= a and a - c1 <= (row.reach or 0) and _applies(row, kind) \
-                    and depths[c0] <= depths[a] and not any(texts[i] in CLAUSE_BREAKS for i in range(c1, a)):
+                    and depths[c0] <= depths[a] and CLAUSE_BREAKS.isdisjoint(texts[c1:a]):
                 # (a cue inside brackets that have closed does not reach past them)
                 if row.role in ("example", "member") and kind == "agency" and self._lists_members(data, c0, ss):
                     return "member"
@@ -787,7 +789,7 @@ class Tagger:
             return self._subject_frame(data, within_at) if within == "frame" else within
         # adjacent cues: the cue, then only filler words (or a name), then the mention
         p = a
-        while p > ss and (norms[p - 1] in self.roles.filler or _is_name(texts[p - 1], p - 1, ss)):
+        while p > ss and (norms[p - 1] in self.roles.filler or (p - 1 > ss and _name_like(texts[p - 1]))):
             p -= 1
         best, best_at = None, a
         for row, c0 in cues.by_end.get(p, ()):
@@ -819,7 +821,7 @@ class Tagger:
             if comma is None:
                 return False
             first = comma + 1
-        return a - first <= SUBJECT_REACH and not any(norms[i] in self.roles.verbs for i in range(first, a))
+        return a - first <= SUBJECT_REACH and self.roles.verbs.isdisjoint(norms[first:a])
 
     def _subject_frame(self, data: dict, cue: int) -> str:
         """Rule subject_frame: a frame whose cue ("children who", "children at risk of") stands in its
@@ -832,10 +834,11 @@ class Tagger:
         mentions, _ = self._mentions(doc, heading)
         return {m.key: m.text for m in mentions}
 
-    def _coordinate(self, data: dict, mentions: list[Mention]) -> None:
+    def _coordinate(self, data: dict, mentions: list[Mention], heads_of: dict[int, Mention]) -> None:
         """Rule coordination: a mention joined to the mention before it by "and", "or" or a comma
         (a few words apart, no verb between) plays the same role ("children affected by violence
-        and/or sexual exploitation": both are the frame; "to the police and social care": both receive)."""
+        and/or sexual exploitation": both are the frame; "to the police and social care": both receive).
+        ``heads_of``: each group's head (``_group``), whose role its group takes."""
         texts, norms, starts = data["texts"], data["norms"], data["starts"]
         heads = sorted({(m.start, m.end, m.kind, m.role) for m in mentions}, key=lambda h: (h[0], -h[1], h[2], h[3]))
         last: dict[str, tuple[int, str, int]] = {}  # kind -> (end of the last mention, its role, its start)
@@ -851,18 +854,17 @@ class Tagger:
                     role in ("actor", "subject") or (prev[1] == "member" and role == "example")) \
                     and starts[a] == starts[prev[0] - 1] and 0 < a - prev[0] <= COORDINATION_GAP:
                 # (rule member_list: a member's brackets, "health services (including CAMHS)", list members too)
-                gap = range(prev[0], a)
+                gap = slice(prev[0], a)
                 if role == "example":
-                    if any(texts[i] == "(" or texts[i] in COORDINATORS for i in gap):
+                    if "(" in texts[gap] or not COORDINATORS.isdisjoint(texts[gap]):
                         role = prev[1]
-                elif any(texts[i] in COORDINATORS for i in gap) and not any(norms[i] in self.roles.verbs for i in gap):
+                elif not COORDINATORS.isdisjoint(texts[gap]) and self.roles.verbs.isdisjoint(norms[gap]):
                     role = prev[1]
             role_at[(a, b, kind)] = role
             if prev is None or b > prev[0] or role != "actor":
                 last[kind] = (b, role, a)
-        group_role: dict[int, str] = {}
-        for m in sorted(mentions, key=lambda m: (m.start, -m.end)):
-            group_role.setdefault(m.group, role_at.get((m.start, m.end, m.kind), m.role))
+        # (a group's head is its first mention in (start, -end) order: the group takes the head's role)
+        group_role = {group: role_at.get((h.start, h.end, h.kind), h.role) for group, h in heads_of.items()}
         for m in mentions:
             m.role = group_role[m.group]
 
@@ -984,10 +986,12 @@ def _applies(row: RoleRow, kind: str) -> bool:
     return row.applies == "both" or row.applies == kind
 
 
-def _is_name(t: str, i: int, ss: int) -> bool:
-    """A capitalised word inside a sentence: a place or organisation name ("to Bexley children's services")."""
+@cache
+def _name_like(t: str) -> bool:
+    """A capitalised word: inside a sentence, a place or organisation name ("to Bexley children's
+    services"). Cached: a word's text is tested once, not once per mention after it."""
     t = base_word(t)
-    return i > ss and t[:1].isupper() and t[1:].islower() and t.isalpha()
+    return t[:1].isupper() and t[1:].islower() and t.isalpha()
 
 
 def _acronym_like(text: str) -> bool:
@@ -1026,10 +1030,11 @@ def _name_start(texts: list[str], paren: int, acr: str) -> int | None:
     return None
 
 
-def _group(doc, mentions: list[Mention], role_of) -> None:
+def _group(doc, mentions: list[Mention], role_of) -> dict[int, Mention]:
     """Number the groups of overlapping mentions of each label (nested once); a defined acronym in
     brackets right after its name joins the name's group. A group's mentions all take the role of
-    its first, longest mention ("social care" inside "to children's social care" is a recipient too)."""
+    its first, longest mention ("social care" inside "to children's social care" is a recipient too).
+    Returns each group's first, longest mention (its head), by group number."""
     last_end: dict[str, tuple[int, int]] = {}
     heads: dict[int, Mention] = {}
     group = 0
@@ -1052,6 +1057,7 @@ def _group(doc, mentions: list[Mention], role_of) -> None:
             head.role = role_of(head)
     for m in mentions:
         m.role = heads[m.group].role
+    return heads
 
 
 def _role_factor(params: Params, kind: str, role: str, deep_dive: bool) -> float:
