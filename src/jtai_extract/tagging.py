@@ -1115,10 +1115,12 @@ def decide(analysis: Analysis, params: Params) -> Decision:
         else:
             members_of.append(Part(m, c, False))
     rules: list[str] = []
+    counted_of: dict[str, list[Mention]] = {}  # key -> its groups' counted mentions (in group order)
     for key, groups in by_group.items():
         kind = key.split(":", 1)[0]
         values: list[tuple[float, str]] = []
         parts: list[Part] = []
+        counted = counted_of[key] = []
         nested = False
         for members in groups.values():
             if len(members) == 1:
@@ -1128,6 +1130,7 @@ def decide(analysis: Analysis, params: Params) -> Decision:
                 nested = True
             best.counted = True
             values.append((best.contribution, best.mention.source))
+            counted.append(best.mention)
             parts += members
         total = _combine(values, params.repeat_factor[kind], params.same_row_factor)
         if len(parts) > 1:
@@ -1154,7 +1157,7 @@ def decide(analysis: Analysis, params: Params) -> Decision:
         if not sc.parts or key in analysis.heading:
             continue
         kind = key.split(":", 1)[0]
-        strongest = [p.mention for p in sc.parts if p.counted]
+        strongest = counted_of[key]  # (a label with parts is one of by_group's; only order-free tests below)
         background = BACKGROUND[kind]
         if all(m.role in background for m in strongest):
             sc.rules.append("background_only")
