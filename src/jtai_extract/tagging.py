@@ -284,6 +284,9 @@ class Normaliser:
         self.vocab = nlp.vocab
         self.strings = nlp.vocab.strings
         self.cache: dict[int, tuple[str, str, str]] = {}
+        from spacy.attrs import IDX, ORTH
+
+        self.idx_attr, self.orth_attr = IDX, ORTH
 
     def word(self, orth: int) -> tuple[str, str, str]:
         got = self.cache.get(orth)
@@ -296,12 +299,11 @@ class Normaliser:
         return got
 
     def __call__(self, doc):
-        from spacy.attrs import IDX, ORTH
-
-        orths = doc.to_array(ORTH).tolist()
+        orths = doc.to_array(self.orth_attr).tolist()
         known, word = self.cache, self.word  # a seen word is a look-up, not a method call
         got = [known.get(orth) or word(orth) for orth in orths]
-        texts = [g[0] for g in got]
+        # the (text, lower-case lemma, cased lemma) columns, split in one pass
+        texts, norms, lemmas_of = (list(column) for column in zip(*got, strict=True)) if got else ([], [], [])
         # a sentence starts at the first word after an end mark (and the closing marks after it)
         starts: list[int] = []
         first, n = 0, len(texts)
@@ -314,8 +316,8 @@ class Normaliser:
             starts += [first] * (j - len(starts))
             first = j
         starts += [first] * (n - len(starts))
-        doc.user_data.update(texts=texts, norms=[g[1] for g in got], lemmas=[g[2] for g in got], starts=starts,
-                             idx=doc.to_array(IDX).tolist())
+        doc.user_data.update(texts=texts, norms=norms, lemmas=lemmas_of, starts=starts,
+                             idx=doc.to_array(self.idx_attr).tolist())
         return doc
 
 
