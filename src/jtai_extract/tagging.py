@@ -332,6 +332,7 @@ class GapMatcher:
         self.any_start: list[int] = []  # patterns whose first word is optional or any word
         self.regex_start: list[tuple[re.Pattern[str], int]] = []
         self.starts: dict[str, tuple[int, ...]] = {}  # word -> the patterns it can start
+        self.starters: set[str] = set()  # the words of ``starts`` that start a pattern
         # per pattern: each position's words as a set (a tuple is searched word by word), and the
         # words its second position must be when that one is plain (None: anything else), checked
         # before a candidate start is followed: most candidates fail there
@@ -363,17 +364,19 @@ class GapMatcher:
         return len(self.patterns)
 
     def __call__(self, data: dict) -> list[tuple[int, int, int]]:
-        norms, cased, texts = data["norms"], data["lemmas"], data["texts"]
+        cased, texts = data["lemmas"], data["texts"]
         starts, seconds, n = self.starts, self.seconds, len(texts)
         out: list[tuple[int, int, int]] = []
         words = set(texts)
         for text in words.difference(starts):  # the patterns a word can start, worked out once per word
             word = base_word(text)
-            starts[text] = (*self.by_lemma.get(cased[texts.index(text)], ()), *self.any_start,
-                            *(index for rx, index in self.regex_start if rx.search(word)))
+            started = starts[text] = (*self.by_lemma.get(cased[texts.index(text)], ()), *self.any_start,
+                                      *(index for rx, index in self.regex_start if rx.search(word)))
+            if started:
+                self.starters.add(text)
         # (a word's patterns depend on its text alone, its lemma being its text's): only the
         # positions of words that start a pattern are visited
-        starters = {text for text in words if starts[text]}
+        starters = words & self.starters
         if not starters:
             return out
         in_doc = set(cased)
@@ -389,32 +392,30 @@ class GapMatcher:
                 if not ok:
                     continue
                 key, specs, regexes = self.patterns[index]
-                end = self._longest(specs, regexes, self.word_sets[index], 0, i, norms, cased, texts)
+                end = self._longest(specs, regexes, self.word_sets[index], i, cased, texts)
                 if end is not None and end > i:
                     out.append((key, i, end))
         return out
 
-    def _longest(self, specs, regexes, sets, k: int, i: int, norms, cased, texts) -> int | None:
-        if k == len(specs):
-            return i
-        s = specs[k]
-        best = None
-        if i < len(norms):
-            rx = regexes[k]
-            words = sets[k]
-            if rx is not None:
-                ok = rx.search(base_word(texts[i])) is not None
-            elif words is None:
-                ok = True
-            else:
-                ok = cased[i] in words
-            if ok:
-                best = self._longest(specs, regexes, sets, k + 1, i + 1, norms, cased, texts)
-        if s.optional:
-            other = self._longest(specs, regexes, sets, k + 1, i, norms, cased, texts)
-            if other is not None and (best is None or other > best):
-                best = other
-        return best
+    @staticmethod
+    def _longest(specs, regexes, sets, i: int, cased, texts) -> int | None:
+        """The end of the longest match of a pattern from token ``i``, None if none: the tokens
+        each of its prefixes can end before, one position at a time (whether a position's word
+        fits depends on the position alone, so no path need be followed twice)."""
+        n = len(cased)
+        ends = {i}
+        for s, rx, words in zip(specs, regexes, sets, strict=True):
+            after = set()
+            for j in ends:
+                if j < n and (rx.search(base_word(texts[j])) is not None if rx is not None
+                              else words is None or cased[j] in words):
+                    after.add(j + 1)
+            if s.optional:
+                after |= ends  # the word left out
+            if not after:
+                return None
+            ends = after
+        return max(ends)
 
 
 MAX_PHRASES = 400  # a pattern with more expansions than this is checked by the GapMatcher
