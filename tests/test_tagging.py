@@ -226,3 +226,19 @@ def test_the_gap_matcher_checks_a_second_word_only_where_the_first_cannot_be_lef
     words = ["early", "help", "and", "early", "support", "episode", "front", "door", "team", "early"]
     data = {"texts": words, "norms": words, "lemmas": words}
     assert sorted(matcher(data)) == [(1, 0, 2), (2, 5, 6), (3, 6, 9)]
+
+
+def test_the_gap_matcher_gives_the_longest_match_over_optional_words():
+    # each optional word in or out: the furthest end any choice reaches, from every start
+    from jtai_extract.tag_lexicon import TokenSpec
+    from jtai_extract.tagging import GapMatcher
+
+    matcher = GapMatcher()
+    matcher.add(1, [TokenSpec(("risk",), False, False), TokenSpec(("of",), False, True),
+                    TokenSpec(("of",), False, True), TokenSpec(("harm",), False, True)])
+    matcher.add(2, [TokenSpec(("young",), False, True), TokenSpec(None, False, False),
+                    TokenSpec(("carer",), False, False)])
+    words = ["risk", "of", "harm", "risk", "of", "of", "risk", "young", "young", "carer", "young", "adult"]
+    data = {"texts": words, "norms": words, "lemmas": words}
+    assert sorted(matcher(data)) == [(1, 0, 3), (1, 3, 6), (1, 6, 7), (2, 7, 10), (2, 8, 10)]
+
