@@ -242,3 +242,25 @@ def test_the_gap_matcher_gives_the_longest_match_over_optional_words():
     data = {"texts": words, "norms": words, "lemmas": words}
     assert sorted(matcher(data)) == [(1, 0, 3), (1, 3, 6), (1, 6, 7), (2, 7, 10), (2, 8, 10)]
 
+
+def test_tagging_a_letter_leaves_the_garbage_collector_on(tagger, monkeypatch):
+    # the collector is paused while a letter is tagged, and on again afterwards, even when tagging fails
+    import gc
+
+    from jtai_extract import extract
+    from jtai_extract.readers import Source
+
+    from .conftest import FIXTURES
+
+    letter = extract(Source.from_path(FIXTURES / "era-a-letter.txt"), tags=False)
+    tagger.tag_letter(letter)
+    assert gc.isenabled() and any(s.agencies for s in letter.strengths)
+
+    def fail(*args, **kwargs):
+        assert not gc.isenabled()
+        raise RuntimeError("tagging failed")
+
+    monkeypatch.setattr(tagger, "analyse_letter", fail)
+    with pytest.raises(RuntimeError):
+        tagger.tag_letter(letter)
+    assert gc.isenabled()
