@@ -738,7 +738,10 @@ class Tagger:
         keys, kinds, weights, blocking, sources, row_keys = (voc.keys, voc.kinds, voc.weights, voc.blocking,
                                                              voc.sources, voc.row_keys)
         idx, texts, starts = data["idx"], data["texts"], data["starts"]
-        blocks = [(keys[r], a, b, r) for r, a, b in matches if blocking[r]]
+        blocks: dict[str, list[tuple[int, int, int]]] = {}  # key -> (start, end, row) of its blocking rows
+        for r, a, b in matches:
+            if blocking[r]:
+                blocks.setdefault(keys[r], []).append((a, b, r))
         mentions, blocked = [], []
         for r, a, b in matches:
             if blocking[r]:
@@ -748,8 +751,8 @@ class Tagger:
             # (the role is worked out later, for the heads of groups only: _group)
             m = Mention(key, a, b, start_char, end_char, text[start_char:end_char], weights[r], "", starts[a] == 0,
                         sources[r], 0, row_keys[r], kinds[r])
-            blocker = next((br for bk, ba, bb, br in blocks if bk == key and ba <= a and b <= bb),
-                           None) if blocks else None  # most texts match no blocking row
+            blocker = next((br for ba, bb, br in blocks[key] if ba <= a and b <= bb),
+                           None) if key in blocks else None  # most texts match no blocking row
             if blocker is not None:
                 blocked.append(Blocked(m, sources[blocker]))
             else:
@@ -1179,25 +1182,26 @@ def decide(analysis: Analysis, params: Params) -> Decision:
     # specific before positional (rule generic_only): a label whose words are all generic (below
     # min_weight) needs two different rows; a generic word at the start of the first sentence does
     # not tag on its own
-    for key, sc in scores.items():
-        if not sc.parts or key in analysis.heading:
-            continue
-        kind = key.split(":", 1)[0]
-        strongest = counted_of[key]  # (a label with parts is one of by_group's; only order-free tests below)
-        background = BACKGROUND[kind]
-        if all(m.role in background for m in strongest):
-            sc.rules.append("background_only")
-        if len({m.row or m.source for m in strongest}) < 2 \
-                and max(params.weight_of(m) for m in strongest) < params.min_weight[kind]:
-            sc.rules.append("generic_only")
     # whose work it is: the first sentence's subject agencies
     subjects = {m.key for m in analysis.mentions if m.lead and m.role == "subject" and m.kind == "agency"}
     for key, sc in scores.items():
+        background_only = generic_only = False
+        if sc.parts and key not in analysis.heading:
+            kind = key.split(":", 1)[0]
+            strongest = counted_of[key]  # (a label with parts is one of by_group's; only order-free tests here)
+            background = BACKGROUND[kind]
+            if all(m.role in background for m in strongest):
+                background_only = True
+                sc.rules.append("background_only")
+            if len({m.row or m.source for m in strongest}) < 2 \
+                    and max(params.weight_of(m) for m in strongest) < params.min_weight[kind]:
+                generic_only = True
+                sc.rules.append("generic_only")
         if sc.key.startswith("agency:") and subjects and key not in subjects and params.other_agency_factor != 1 \
                 and sc.score >= sc.threshold:
             sc.threshold *= params.other_agency_factor
             sc.rules.append("subject_agency")
-        sc.tagged = sc.score >= sc.threshold and "background_only" not in sc.rules and "generic_only" not in sc.rules
+        sc.tagged = sc.score >= sc.threshold and not background_only and not generic_only
     # what it is about, by weight of evidence: a label named in passing beside the one the finding
     # is about (a small share of the strongest score of its kind) is not given (conventions 1 and 7)
     for kind, share in params.minor_share.items():
