@@ -11,7 +11,7 @@ import re
 from collections.abc import Callable, Iterator
 from functools import cache
 from operator import itemgetter
-from typing import Any
+from typing import Any, cast
 
 from .document import Rect
 from .errors import ExtractError
@@ -36,6 +36,13 @@ def _bind_untyped(fn: Any, restype: Any) -> Any:
     which ctypes passes as they are (a ctypes pointer object as the pointer, a Python int as a C
     int). Half the cost of a typed call; callers pass pointers only as ``c_void_p`` objects."""
     return ctypes.CFUNCTYPE(restype)(_address(fn).value or 0)  # never null: a loaded symbol
+
+
+def _floats(buffer: Any) -> Callable[[], list[float]]:
+    """A reader of a ctypes structure or array of floats, giving the same float32 values as its
+    fields as a list: a float memoryview's tolist() costs a tenth of unpacking a ctypes array."""
+    floats = memoryview(buffer).cast("B").cast("f")
+    return cast("Callable[[], list[float]]", floats.tolist)  # (typeshed types tolist() as ints)
 
 
 @cache
@@ -74,9 +81,7 @@ class _TextPage:
         self.text = textpage.get_text_range(0, self.count) if self.count > 0 else ""
         self.rect = raw.FS_RECTF()
         self.rect_address = ctypes.c_void_p(ctypes.addressof(self.rect))
-        # the box's left, top, right, bottom read in one go, the same float32 values as its
-        # fields: a float memoryview's tolist() costs a tenth of unpacking a ctypes array
-        self.rect_values = memoryview(self.rect).cast("B").cast("f").tolist
+        self.rect_values = _floats(self.rect)  # the box's left, top, right, bottom in one go
         self.matrix = raw.FS_MATRIX()
         self.matrix_address = ctypes.c_void_p(ctypes.addressof(self.matrix))
         self.get_matrix, self.font_size, self.font_weight, self.map_error = _style_calls(raw)
@@ -249,7 +254,7 @@ def _objects(raw: Any, container: Any, height: float, matrix: tuple[float, ...] 
     at = ctypes.addressof(bounds)
     step = ctypes.sizeof(ctypes.c_float)
     refs = tuple(ctypes.c_void_p(at + k * step) for k in range(4))
-    read_bounds = memoryview(bounds).cast("B").cast("f").tolist  # as _TextPage.rect_values
+    read_bounds = _floats(bounds)
     identity = matrix == IDENTITY
 
     def typed(obj: _Pointer) -> Any:  # the object as pypdfium2's typed calls take it
