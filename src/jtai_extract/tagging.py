@@ -113,6 +113,9 @@ SENTENCE_OPENERS = frozenset({"in", "at", "for", "when", "while", "whilst", "alt
 ACRONYM_MAX = 10  # characters of a letter-defined acronym
 NAME_MAX = 12  # tokens of the name an acronym stands for
 NAME_STOPWORDS = frozenset({"and", "of", "the", "for", "&", "in", "on", "to", "with", "at"})
+# letters a tagger splits adding only the tokenizer's special cases they contain (special_cases.py): a
+# one-letter run is spared adding them all (~90 ms of its start); from the next letter on, all are in
+LAZY_SPECIAL_CASE_LETTERS = 1
 NEAR_MISS = 0.5  # --explain lists labels whose score reaches this share of their threshold
 CSC = "agency:childrens_social_care"
 PARTNERSHIP = "agency:safeguarding_partnership"
@@ -662,12 +665,12 @@ class Tagger:
     _cache: dict[str | None, Tagger] = {}
 
     def __init__(self, entries: list[Entry], params: Params | None = None) -> None:
-        from .spacy_import import import_spacy
+        from .special_cases import blank_english
 
-        spacy = import_spacy()
         self.entries = entries
         self.params = params or shipped_params()
-        self.nlp = spacy.blank("en")
+        self.nlp = blank_english()  # spacy.blank("en"), its tokenizer's special cases added as texts need them
+        self.letters_analysed = 0
         # spaCy works out a new word's lexical attributes (shape, like_num, stop word...) with Python
         # functions when it first meets the word, ~13 us a word; the tagger reads a token's text
         # and the NORM it sets itself (Normaliser), nothing else
@@ -953,6 +956,9 @@ class Tagger:
 
     def analyse_letter(self, letter: Letter) -> tuple[list, list[Analysis]]:
         """The letter's taggable items and the analysis of each."""
+        if self.letters_analysed >= LAZY_SPECIAL_CASE_LETTERS:
+            self.nlp.tokenizer.complete()  # (nothing left to add: at once)
+        self.letters_analysed += 1
         items: list[Any] = [*letter.strengths, *letter.areas_for_improvement, *letter.priority_actions,
                  *letter.case_studies, *letter.narrative]
         subs = [getattr(item, "subheading", None) for item in items]
