@@ -271,3 +271,48 @@ def test_a_worker_whose_set_up_fails_still_collects_garbage(monkeypatch):
     with pytest.raises(TaxonomyError):
         batch.init_worker(None, "broken.tsv", preload=True)
     assert gc.isenabled()
+
+
+# the command ends without Python's module teardown (launch._exit_now), after its exit handlers
+COMMAND_SCRIPT = ("import atexit, os\n"
+                  "atexit.register(lambda: open(os.environ['MARKER'], 'w').write('ran'))\n"
+                  "from jtai_extract.launch import main\n"
+                  "main()\n")
+
+
+@pytest.mark.parametrize(("args", "status"), [(["--version"], 0), (["--no-such-option"], 2), (["gone.pdf"], 1)])
+def test_the_command_ends_with_its_status_after_its_exit_handlers(tmp_path, args, status):
+    script = tmp_path / "jtai-extract"
+    script.write_text(COMMAND_SCRIPT, encoding="utf-8")
+    marker = tmp_path / "handler-ran"
+    done = subprocess.run([sys.executable, str(script), *args], capture_output=True, text=True, timeout=120,
+                          cwd=tmp_path, env={**os.environ, "MARKER": str(marker)})
+    assert done.returncode == status, done.stderr
+    assert marker.read_text(encoding="utf-8") == "ran"
+    if status == 0:
+        assert done.stdout.strip()
+    else:
+        assert done.stderr.strip()
+
+
+def test_the_command_ends_only_after_every_record_reached_a_pipe(tmp_path):
+    # the letters as JSON lines through a pipe, against the library's own: nothing lost at the end
+    from jtai_extract.output import to_json
+
+    pdfs = sorted(SAMPLES.glob("*.pdf"))
+    done = subprocess.run([sys.executable, "-m", "jtai_extract", *map(str, pdfs), "--jsonl"], capture_output=True,
+                          timeout=300, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.decode("utf-8").splitlines()
+    assert len(lines) == len(pdfs)
+    assert lines[-1] == to_json(extract(pdfs[-1]).model_dump(mode="json"), indent=None)
+
+
+def test_the_entry_point_called_by_a_program_raises_system_exit_and_leaves_the_process_alone(monkeypatch):
+    from jtai_extract import launch
+
+    monkeypatch.setattr(sys, "argv", ["jtai-extract", "--version"])
+    with pytest.raises(SystemExit) as exc:
+        launch.main()
+    assert exc.value.code in (0, None)
+    assert not launch._started_as_the_command()
