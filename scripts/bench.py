@@ -45,13 +45,18 @@ WORKER_MEMORY_TARGET_MB = 250
 FLOOR_TARGETS = {"pdfium": 2.0, "pdfplumber": 1.10}  # an engine's total over its library's floor
 
 
-def timed(fn: Callable[[], object], runs: int) -> float:
-    samples = []
+def run_times(fn: Callable[[], object], runs: int) -> list[float]:
+    """The wall time of each of ``runs`` calls."""
+    got = []
     for _ in range(runs):
         start = time.perf_counter()
         fn()
-        samples.append(time.perf_counter() - start)
-    return statistics.median(samples)
+        got.append(time.perf_counter() - start)
+    return got
+
+
+def timed(fn: Callable[[], object], runs: int) -> float:
+    return statistics.median(run_times(fn, runs))
 
 
 def pdfplumber_floor(data: bytes) -> None:
@@ -103,12 +108,7 @@ def wall(cmd: list[str], runs: int) -> float:
 
 
 def walls(cmd: list[str], runs: int) -> list[float]:
-    samples = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        samples.append(time.perf_counter() - start)
-    return samples
+    return run_times(lambda: subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL), runs)
 
 
 def _rss_kb(pid: int) -> int:
